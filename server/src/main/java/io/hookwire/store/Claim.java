@@ -1,0 +1,27 @@
+package io.hookwire.store;
+
+import io.hookwire.core.EventType;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * A leased payload with everything needed to send it.
+ *
+ * @param attempt the number of this attempt, from 1
+ * @param data canonical JSON of the event's data
+ * @param retrySchedule the webhook's own schedule, or empty for the server's
+ */
+public record Claim(
+    String accountId,
+    String payloadId,
+    String webhookId,
+    int attempt,
+    EventType event,
+    Instant eventCreated,
+    String data,
+    String url,
+    String secretSealed,
+    Optional<String> previousSecretSealed,
+    Optional<Instant> previousSecretUntil,
+    Optional<String> retrySchedule,
+    int batchSize) {}

@@ -1,0 +1,711 @@
+package io.hookwire.store;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.hookwire.core.Account;
+import io.hookwire.core.EventType;
+import io.hookwire.core.Ids;
+import io.hookwire.core.Page;
+import io.hookwire.core.RetrySchedule;
+import io.hookwire.core.Webhook;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+/**
+ * The store in SQL that both databases share. Subclasses supply what differs: the claim (row
+ * locking) and how a unique-key violation shows.
+ */
+abstract class SqlStore implements Store {
+  static final String WEBHOOK_COLUMNS =
+      """
+      account_id, id, name, description, event, url, is_enabled, secret_sealed,
+      previous_secret_sealed, previous_secret_until, retry_schedule, batch_size, last_execution,
+      created, modified""";
+
+  final HikariDataSource dataSource;
+  final Jdbi jdbi;
+
+  SqlStore(HikariDataSource dataSource) {
+    this.dataSource = dataSource;
+    this.jdbi = Jdbi.create(dataSource);
+  }
+
+  static void migrate(HikariDataSource dataSource) {
+    Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+  }
+
+  /** Whether {@code e} is a violation of a unique index (a concurrent idempotent publish). */
+  abstract boolean isUniqueViolation(Throwable e);
+
+  // Accounts
+
+  @Override
+  public Account createAccount(String name, String apiKeyHash, Instant now) {
+    Account account = new Account(Ids.ACCOUNT.next(), name, now);
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    "INSERT INTO account (id, name, api_key_hash, created) VALUES (?, ?, ?, ?)")
+                .bind(0, account.id())
+                .bind(1, name)
+                .bind(2, apiKeyHash)
+                .bind(3, now.toEpochMilli())
+                .execute());
+    return account;
+  }
+
+  @Override
+  public Optional<StoredAccount> findAccount(String accountId) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT id, name, api_key_hash, created FROM account WHERE id = ?")
+                .bind(0, accountId)
+                .map(
+                    (rs, ctx) ->
+                        new StoredAccount(
+                            new Account(
+                                rs.getString("id"), rs.getString("name"), instant(rs, "created")),
+                            rs.getString("api_key_hash")))
+                .findOne());
+  }
+
+  @Override
+  public boolean setApiKeyHash(String accountId, String apiKeyHash) {
+    return jdbi.withHandle(
+            h ->
+                h.createUpdate("UPDATE account SET api_key_hash = ? WHERE id = ?")
+                    .bind(0, apiKeyHash)
+                    .bind(1, accountId)
+                    .execute())
+        == 1;
+  }
+
+  // Webhooks
+
+  @Override
+  public void insertWebhook(WebhookRow row) {
+    Webhook w = row.webhook();
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    "INSERT INTO webhook ("
+                        + WEBHOOK_COLUMNS
+                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                .bind(0, w.accountId())
+                .bind(1, w.id())
+                .bind(2, w.name())
+                .bind(3, w.description())
+                .bind(4, w.event().name())
+                .bind(5, w.url())
+                .bind(6, w.enabled() ? 1 : 0)
+                .bind(7, row.secretSealed())
+                .bind(8, row.previousSecretSealed().orElse(null))
+                .bind(9, row.previousSecretUntil().map(Instant::toEpochMilli).orElse(null))
+                .bind(10, w.retrySchedule().map(RetrySchedule::toString).orElse(null))
+                .bind(11, w.batchSize())
+                .bind(12, w.lastExecution().map(Instant::toEpochMilli).orElse(null))
+                .bind(13, w.created().toEpochMilli())
+                .bind(14, w.modified().toEpochMilli())
+                .execute());
+  }
+
+  @Override
+  public Optional<WebhookRow> findWebhook(String accountId, String webhookId) {
+    return jdbi.withHandle(h -> findWebhook(h, accountId, webhookId));
+  }
+
+  private static Optional<WebhookRow> findWebhook(Handle h, String accountId, String webhookId) {
+    return h.createQuery(
+            "SELECT " + WEBHOOK_COLUMNS + " FROM webhook WHERE account_id = ? AND id = ?")
+        .bind(0, accountId)
+        .bind(1, webhookId)
+        .map((rs, ctx) -> webhookRow(rs))
+        .findOne();
+  }
+
+  @Override
+  public Page<WebhookRow> listWebhooks(String accountId, WebhookQuery q) {
+    StringBuilder where = new StringBuilder(" WHERE account_id = :account");
+    q.event().ifPresent(e -> where.append(" AND event = :event"));
+    q.name().ifPresent(n -> where.append(" AND LOWER(name) LIKE :name ESCAPE '\\'"));
+    String column = q.order().column;
+    return jdbi.withHandle(
+        h -> {
+          var count = h.createQuery("SELECT COUNT(*) FROM webhook" + where);
+          var select =
+              h.createQuery(
+                  "SELECT "
+                      + WEBHOOK_COLUMNS
+                      + " FROM webhook"
+                      + where
+                      // Never-run webhooks sort after the others in both databases.
+                      + " ORDER BY ("
+                      + column
+                      + " IS NULL), "
+                      + column
+                      + ", id LIMIT :limit OFFSET :offset");
+          for (var statement : List.of(count, select)) {
+            statement.bind("account", accountId);
+            q.event().ifPresent(e -> statement.bind("event", e.name()));
+            q.name().ifPresent(n -> statement.bind("name", "%" + likeEscape(n) + "%"));
+          }
+          long total = count.mapTo(Long.class).one();
+          List<WebhookRow> items =
+              select
+                  .bind("limit", q.count())
+                  .bind("offset", (long) q.page() * q.count())
+                  .map((rs, ctx) -> webhookRow(rs))
+                  .list();
+          return new Page<>(items, total);
+        });
+  }
+
+  private static String likeEscape(String s) {
+    return s.toLowerCase(java.util.Locale.ROOT)
+        .replace("\\", "\\\\")
+        .replace("%", "\\%")
+        .replace("_", "\\_");
+  }
+
+  @Override
+  public Optional<WebhookRow> updateWebhook(
+      String accountId, String webhookId, WebhookChanges c, Instant now) {
+    return jdbi.inTransaction(
+        h -> {
+          Optional<WebhookRow> before = findWebhook(h, accountId, webhookId);
+          if (before.isEmpty()) {
+            return Optional.empty();
+          }
+          Webhook w = before.get().webhook();
+          boolean enabled = c.enabled().orElse(w.enabled());
+          h.createUpdate(
+                  """
+                  UPDATE webhook SET name = ?, description = ?, event = ?, url = ?,
+                    is_enabled = ?, retry_schedule = ?, batch_size = ?, modified = ?
+                  WHERE account_id = ? AND id = ?""")
+              .bind(0, c.name().orElse(w.name()))
+              .bind(1, c.description().orElse(w.description()))
+              .bind(2, c.event().orElse(w.event()).name())
+              .bind(3, c.url().orElse(w.url()))
+              .bind(4, enabled ? 1 : 0)
+              .bind(
+                  5,
+                  c.retrySchedule()
+                      .orElse(w.retrySchedule())
+                      .map(RetrySchedule::toString)
+                      .orElse(null))
+              .bind(6, c.batchSize().orElse(w.batchSize()))
+              .bind(7, now.toEpochMilli())
+              .bind(8, accountId)
+              .bind(9, webhookId)
+              .execute();
+          if (w.enabled() && !enabled) {
+            // Waiting payloads wait for the enable; in-flight ones finish their attempt.
+            h.createUpdate(
+                    """
+                    UPDATE payload SET state = 'held'
+                    WHERE account_id = ? AND webhook_id = ? AND state = 'pending'""")
+                .bind(0, accountId)
+                .bind(1, webhookId)
+                .execute();
+          } else if (!w.enabled() && enabled) {
+            // Due at their creation time: the dispatcher takes the oldest first. Each gets a
+            // fresh retry schedule, as if published now.
+            h.createUpdate(
+                    """
+                    UPDATE payload SET state = 'pending', attempts = 0, due_at = created
+                    WHERE account_id = ? AND webhook_id = ? AND state = 'held'""")
+                .bind(0, accountId)
+                .bind(1, webhookId)
+                .execute();
+          }
+          return findWebhook(h, accountId, webhookId);
+        });
+  }
+
+  @Override
+  public boolean deleteWebhook(String accountId, String webhookId) {
+    return jdbi.inTransaction(
+        h -> {
+          for (String table : List.of("delivery_log", "payload")) {
+            h.createUpdate("DELETE FROM " + table + " WHERE account_id = ? AND webhook_id = ?")
+                .bind(0, accountId)
+                .bind(1, webhookId)
+                .execute();
+          }
+          return h.createUpdate("DELETE FROM webhook WHERE account_id = ? AND id = ?")
+                  .bind(0, accountId)
+                  .bind(1, webhookId)
+                  .execute()
+              == 1;
+        });
+  }
+
+  @Override
+  public Optional<WebhookRow> rotateSecret(
+      String accountId,
+      String webhookId,
+      String newSecretSealed,
+      String previousSecretSealed,
+      Instant previousUntil,
+      Instant now) {
+    return jdbi.inTransaction(
+        h -> {
+          int updated =
+              h.createUpdate(
+                      """
+                      UPDATE webhook SET secret_sealed = ?, previous_secret_sealed = ?,
+                        previous_secret_until = ?, modified = ?
+                      WHERE account_id = ? AND id = ?""")
+                  .bind(0, newSecretSealed)
+                  .bind(1, previousSecretSealed)
+                  .bind(2, previousUntil.toEpochMilli())
+                  .bind(3, now.toEpochMilli())
+                  .bind(4, accountId)
+                  .bind(5, webhookId)
+                  .execute();
+          return updated == 1 ? findWebhook(h, accountId, webhookId) : Optional.empty();
+        });
+  }
+
+  @Override
+  public long countPayloads(String accountId, String webhookId, String state) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    """
+                    SELECT COUNT(*) FROM payload
+                    WHERE account_id = ? AND webhook_id = ? AND state = ?""")
+                .bind(0, accountId)
+                .bind(1, webhookId)
+                .bind(2, state)
+                .mapTo(Long.class)
+                .one());
+  }
+
+  // Events
+
+  @Override
+  public List<PublishedEvent> publish(
+      String accountId, List<NewEvent> events, Instant now, Duration idempotencyWindow) {
+    try {
+      return jdbi.inTransaction(h -> publish(h, accountId, events, now, idempotencyWindow));
+    } catch (UnableToExecuteStatementException e) {
+      if (!isUniqueViolation(e)) {
+        throw e;
+      }
+      // A concurrent publish stored the same idempotency key first; now we find its event.
+      return jdbi.inTransaction(h -> publish(h, accountId, events, now, idempotencyWindow));
+    }
+  }
+
+  private List<PublishedEvent> publish(
+      Handle h, String accountId, List<NewEvent> events, Instant now, Duration window) {
+    long nowMs = now.toEpochMilli();
+    Map<EventType, List<Subscriber>> subscribers = new HashMap<>();
+    List<PublishedEvent> published = new ArrayList<>(events.size());
+    PreparedBatch eventInserts =
+        h.prepareBatch(
+            """
+            INSERT INTO event (account_id, id, event, data, idempotency_key, created)
+            VALUES (?, ?, ?, ?, ?, ?)""");
+    PreparedBatch payloadInserts =
+        h.prepareBatch(
+            """
+            INSERT INTO payload (account_id, id, webhook_id, event_id, state, attempts, due_at,
+              created)
+            VALUES (?, ?, ?, ?, ?, 0, ?, ?)""");
+    Map<String, PublishedEvent> byKeyInThisCall = new HashMap<>();
+    for (NewEvent e : events) {
+      if (e.idempotencyKey().isPresent()) {
+        String key = e.idempotencyKey().get();
+        PublishedEvent seen = byKeyInThisCall.get(key);
+        Optional<PublishedEvent> earlier =
+            seen != null
+                ? Optional.of(seen)
+                : findByIdempotencyKey(h, accountId, key, nowMs - window.toMillis());
+        if (earlier.isPresent()) {
+          published.add(duplicateOf(earlier.get()));
+          continue;
+        }
+      }
+      List<Subscriber> targets =
+          subscribers.computeIfAbsent(e.event(), type -> subscribers(h, accountId, type));
+      String eventId = Ids.EVENT.next();
+      eventInserts
+          .bind(0, accountId)
+          .bind(1, eventId)
+          .bind(2, e.event().name())
+          .bind(3, e.data())
+          .bind(4, e.idempotencyKey().orElse(null))
+          .bind(5, nowMs)
+          .add();
+      for (Subscriber s : targets) {
+        payloadInserts
+            .bind(0, accountId)
+            .bind(1, Ids.PAYLOAD.next())
+            .bind(2, s.webhookId())
+            .bind(3, eventId)
+            .bind(4, s.enabled() ? "pending" : "held")
+            .bind(5, nowMs)
+            .bind(6, nowMs)
+            .add();
+      }
+      PublishedEvent p =
+          new PublishedEvent(eventId, e.event(), e.idempotencyKey(), now, targets.size(), false);
+      e.idempotencyKey().ifPresent(key -> byKeyInThisCall.put(key, p));
+      published.add(p);
+    }
+    if (eventInserts.size() > 0) {
+      eventInserts.execute();
+    }
+    if (payloadInserts.size() > 0) {
+      payloadInserts.execute();
+    }
+    return published;
+  }
+
+  private static PublishedEvent duplicateOf(PublishedEvent first) {
+    return new PublishedEvent(
+        first.id(), first.event(), first.idempotencyKey(), first.created(), first.payloads(), true);
+  }
+
+  private record Subscriber(String webhookId, boolean enabled) {}
+
+  private static List<Subscriber> subscribers(Handle h, String accountId, EventType type) {
+    return h.createQuery("SELECT id, is_enabled FROM webhook WHERE account_id = ? AND event = ?")
+        .bind(0, accountId)
+        .bind(1, type.name())
+        .map((rs, ctx) -> new Subscriber(rs.getString("id"), rs.getInt("is_enabled") == 1))
+        .list();
+  }
+
+  private static Optional<PublishedEvent> findByIdempotencyKey(
+      Handle h, String accountId, String key, long notBeforeMs) {
+    Optional<PublishedEvent> found =
+        h.createQuery(
+                """
+                SELECT e.id, e.event, e.created,
+                  (SELECT COUNT(*) FROM payload p
+                   WHERE p.account_id = e.account_id AND p.event_id = e.id) AS payloads
+                FROM event e WHERE e.account_id = ? AND e.idempotency_key = ?""")
+            .bind(0, accountId)
+            .bind(1, key)
+            .map(
+                (rs, ctx) ->
+                    new PublishedEvent(
+                        rs.getString("id"),
+                        EventType.valueOf(rs.getString("event")),
+                        Optional.of(key),
+                        instant(rs, "created"),
+                        rs.getInt("payloads"),
+                        true))
+            .findOne();
+    if (found.isPresent() && found.get().created().toEpochMilli() < notBeforeMs) {
+      // The key's window has passed: it may name a new event now.
+      h.createUpdate(
+              "UPDATE event SET idempotency_key = NULL WHERE account_id = ? AND idempotency_key = ?")
+          .bind(0, accountId)
+          .bind(1, key)
+          .execute();
+      return Optional.empty();
+    }
+    return found;
+  }
+
+  // Delivery
+
+  /**
+   * The due payloads to lease: the oldest first, at most {@code :requests × batch size} of any one
+   * webhook, none of a busy webhook. Dialects wrap it with their locking.
+   */
+  static final String DUE =
+      """
+      candidates AS (
+        SELECT p.account_id, p.id, p.webhook_id, p.due_at FROM payload p
+        WHERE p.state IN ('pending', 'in_flight') AND p.due_at <= :now
+          AND p.webhook_id NOT IN (<busy>)
+        ORDER BY p.due_at
+        LIMIT :scan
+      ),
+      capped AS (
+        SELECT c.account_id, c.id FROM (
+          SELECT c.*, ROW_NUMBER() OVER (PARTITION BY c.webhook_id ORDER BY c.due_at) AS n
+          FROM candidates c) c
+        JOIN webhook w ON w.account_id = c.account_id AND w.id = c.webhook_id
+        WHERE c.n <= :requests * w.batch_size
+        ORDER BY c.due_at
+        LIMIT :limit
+      )""";
+
+  /** Leases due payloads and returns (account_id, id) of each; the dialect's locking lives here. */
+  abstract List<List<String>> leaseDue(
+      Handle h,
+      int limit,
+      int requestsPerWebhook,
+      Collection<String> busyWebhooks,
+      long nowMs,
+      long leaseUntilMs);
+
+  /** Binds what {@link #DUE} and the lease need. */
+  static List<List<String>> lease(
+      Handle h,
+      String sql,
+      int limit,
+      int requestsPerWebhook,
+      Collection<String> busy,
+      long nowMs,
+      long leaseUntilMs) {
+    return h.createQuery(sql)
+        .bindList("busy", busy)
+        .bind("now", nowMs)
+        // Look a little past the limit so capped webhooks leave room for others.
+        .bind("scan", limit * 4)
+        .bind("requests", requestsPerWebhook)
+        .bind("limit", limit)
+        .bind("lease", leaseUntilMs)
+        .map((rs, ctx) -> List.of(rs.getString("account_id"), rs.getString("id")))
+        .list();
+  }
+
+  @Override
+  public List<Claim> claim(
+      int limit,
+      int requestsPerWebhook,
+      Collection<String> busyWebhooks,
+      Instant now,
+      Instant leaseUntil) {
+    // An id that no webhook has keeps "NOT IN (...)" valid when nothing is busy.
+    Collection<String> busy = busyWebhooks.isEmpty() ? List.of("") : busyWebhooks;
+    return jdbi.inTransaction(
+        h -> {
+          List<List<String>> keys =
+              leaseDue(
+                  h,
+                  limit,
+                  requestsPerWebhook,
+                  busy,
+                  now.toEpochMilli(),
+                  leaseUntil.toEpochMilli());
+          if (keys.isEmpty()) {
+            return List.of();
+          }
+          var query =
+              h.createQuery(
+                      """
+                  SELECT p.account_id, p.id, p.webhook_id, p.attempts, e.event,
+                    e.created AS event_created, e.data, w.url, w.secret_sealed,
+                    w.previous_secret_sealed, w.previous_secret_until, w.retry_schedule,
+                    w.batch_size
+                  FROM payload p
+                  JOIN event e ON e.account_id = p.account_id AND e.id = p.event_id
+                  JOIN webhook w ON w.account_id = p.account_id AND w.id = p.webhook_id
+                  WHERE (p.account_id, p.id) IN (VALUES <keys>)
+                  ORDER BY p.created, p.id""")
+                  .define(
+                      "keys",
+                      String.join(", ", java.util.Collections.nCopies(keys.size(), "(?, ?)")));
+          for (int i = 0; i < keys.size(); i++) {
+            query.bind(2 * i, keys.get(i).get(0)).bind(2 * i + 1, keys.get(i).get(1));
+          }
+          return query
+              .map(
+                  (rs, ctx) ->
+                      new Claim(
+                          rs.getString("account_id"),
+                          rs.getString("id"),
+                          rs.getString("webhook_id"),
+                          rs.getInt("attempts"),
+                          EventType.valueOf(rs.getString("event")),
+                          instant(rs, "event_created"),
+                          rs.getString("data"),
+                          rs.getString("url"),
+                          rs.getString("secret_sealed"),
+                          Optional.ofNullable(rs.getString("previous_secret_sealed")),
+                          optionalInstant(rs, "previous_secret_until"),
+                          Optional.ofNullable(rs.getString("retry_schedule")),
+                          rs.getInt("batch_size")))
+              .list();
+        });
+  }
+
+  @Override
+  public void record(List<AttemptRecord> attempts) {
+    if (attempts.isEmpty()) {
+      return;
+    }
+    jdbi.useTransaction(
+        h -> {
+          PreparedBatch states =
+              h.prepareBatch(
+                  """
+                  UPDATE payload SET
+                    -- A webhook disabled while this attempt ran holds the retry instead.
+                    state = CASE WHEN :state = 'pending' AND NOT EXISTS (
+                        SELECT 1 FROM webhook w WHERE w.account_id = payload.account_id
+                          AND w.id = payload.webhook_id AND w.is_enabled = 1)
+                      THEN 'held' ELSE :state END,
+                    due_at = :due
+                  WHERE account_id = :account AND id = :id AND state = 'in_flight'""");
+          PreparedBatch logs =
+              h.prepareBatch(
+                  """
+                  INSERT INTO delivery_log (account_id, id, webhook_id, payload_id, attempt,
+                    created, response_code, execution_micros, error, response_body)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""");
+          Map<List<String>, Long> lastRun = new HashMap<>();
+          for (AttemptRecord a : attempts) {
+            states
+                .bind("state", a.nextState())
+                .bind("due", a.dueAt().toEpochMilli())
+                .bind("account", a.accountId())
+                .bind("id", a.payloadId())
+                .add();
+            logs.bind(0, a.accountId())
+                .bind(1, a.logId())
+                .bind(2, a.webhookId())
+                .bind(3, a.payloadId())
+                .bind(4, a.attempt())
+                .bind(5, a.created().toEpochMilli())
+                .bind(6, a.responseCode())
+                .bind(7, a.executionMicros())
+                .bind(8, a.error())
+                .bind(9, a.responseBody())
+                .add();
+            lastRun.merge(
+                List.of(a.accountId(), a.webhookId()), a.created().toEpochMilli(), Math::max);
+          }
+          states.execute();
+          logs.execute();
+          PreparedBatch runs =
+              h.prepareBatch(
+                  """
+                  UPDATE webhook SET last_execution = :at
+                  WHERE account_id = :account AND id = :id
+                    AND (last_execution IS NULL OR last_execution < :at)""");
+          lastRun.forEach(
+              (key, at) ->
+                  runs.bind("at", at).bind("account", key.get(0)).bind("id", key.get(1)).add());
+          runs.execute();
+        });
+  }
+
+  @Override
+  public int resend(String accountId, String webhookId, Optional<Instant> since, Instant now) {
+    return jdbi.inTransaction(
+        h -> {
+          boolean enabled =
+              findWebhook(h, accountId, webhookId).map(r -> r.webhook().enabled()).orElse(false);
+          return h.createUpdate(
+                  """
+                  UPDATE payload SET state = :state, attempts = 0, due_at = created
+                  WHERE account_id = :account AND webhook_id = :webhook AND state = 'failed'
+                    AND created >= :since""")
+              // A disabled webhook keeps them held until it is enabled.
+              .bind("state", enabled ? "pending" : "held")
+              .bind("account", accountId)
+              .bind("webhook", webhookId)
+              .bind("since", since.map(Instant::toEpochMilli).orElse(Long.MIN_VALUE))
+              .execute();
+        });
+  }
+
+  // Log
+
+  @Override
+  public Page<LogEntry> log(String accountId, String webhookId, int page, int count) {
+    return jdbi.withHandle(
+        h -> {
+          long total =
+              h.createQuery(
+                      "SELECT COUNT(*) FROM delivery_log WHERE account_id = ? AND webhook_id = ?")
+                  .bind(0, accountId)
+                  .bind(1, webhookId)
+                  .mapTo(Long.class)
+                  .one();
+          List<LogEntry> items =
+              h.createQuery(
+                      """
+                      SELECT l.id, l.payload_id, l.webhook_id, l.attempt, l.created,
+                        l.response_code, l.execution_micros, l.error, l.response_body, e.event,
+                        e.created AS event_created, e.data
+                      FROM delivery_log l
+                      JOIN payload p ON p.account_id = l.account_id AND p.id = l.payload_id
+                      JOIN event e ON e.account_id = p.account_id AND e.id = p.event_id
+                      WHERE l.account_id = ? AND l.webhook_id = ?
+                      ORDER BY l.created DESC, l.id DESC
+                      LIMIT ? OFFSET ?""")
+                  .bind(0, accountId)
+                  .bind(1, webhookId)
+                  .bind(2, count)
+                  .bind(3, (long) page * count)
+                  .map(
+                      (rs, ctx) ->
+                          new LogEntry(
+                              rs.getString("id"),
+                              rs.getString("payload_id"),
+                              rs.getString("webhook_id"),
+                              rs.getInt("attempt"),
+                              instant(rs, "created"),
+                              rs.getInt("response_code"),
+                              rs.getLong("execution_micros"),
+                              rs.getString("error"),
+                              rs.getString("response_body"),
+                              EventType.valueOf(rs.getString("event")),
+                              instant(rs, "event_created"),
+                              rs.getString("data")))
+                  .list();
+          return new Page<>(items, total);
+        });
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+
+  // Mapping
+
+  static WebhookRow webhookRow(ResultSet rs) throws SQLException {
+    Webhook w =
+        new Webhook(
+            rs.getString("account_id"),
+            rs.getString("id"),
+            rs.getString("name"),
+            rs.getString("description"),
+            EventType.valueOf(rs.getString("event")),
+            rs.getString("url"),
+            rs.getInt("is_enabled") == 1,
+            Optional.ofNullable(rs.getString("retry_schedule")).map(RetrySchedule::parse),
+            rs.getInt("batch_size"),
+            optionalInstant(rs, "last_execution"),
+            instant(rs, "created"),
+            instant(rs, "modified"));
+    return new WebhookRow(
+        w,
+        rs.getString("secret_sealed"),
+        Optional.ofNullable(rs.getString("previous_secret_sealed")),
+        optionalInstant(rs, "previous_secret_until"));
+  }
+
+  static Instant instant(ResultSet rs, String column) throws SQLException {
+    return Instant.ofEpochMilli(rs.getLong(column));
+  }
+
+  static Optional<Instant> optionalInstant(ResultSet rs, String column) throws SQLException {
+    long value = rs.getLong(column);
+    return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(value));
+  }
+}

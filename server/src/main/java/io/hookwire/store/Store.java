@@ -1,0 +1,90 @@
+package io.hookwire.store;
+
+import io.hookwire.core.Account;
+import io.hookwire.core.Page;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything Hookwire keeps. Two implementations, {@link SqliteStore} and {@link PostgresStore},
+ * pass one contract suite. Every call names its account: no method reads across accounts except the
+ * dispatcher's {@link #claim} and {@link #record}.
+ */
+public interface Store extends AutoCloseable {
+
+  // Accounts
+
+  Account createAccount(String name, String apiKeyHash, Instant now);
+
+  Optional<StoredAccount> findAccount(String accountId);
+
+  boolean setApiKeyHash(String accountId, String apiKeyHash);
+
+  // Webhooks
+
+  void insertWebhook(WebhookRow webhook);
+
+  Optional<WebhookRow> findWebhook(String accountId, String webhookId);
+
+  Page<WebhookRow> listWebhooks(String accountId, WebhookQuery query);
+
+  /**
+   * Applies the changes given; disabling holds the webhook's waiting payloads and enabling releases
+   * everything held, oldest first, in the same transaction.
+   */
+  Optional<WebhookRow> updateWebhook(
+      String accountId, String webhookId, WebhookChanges changes, Instant now);
+
+  /** Deletes the webhook with its payloads and log. */
+  boolean deleteWebhook(String accountId, String webhookId);
+
+  Optional<WebhookRow> rotateSecret(
+      String accountId,
+      String webhookId,
+      String newSecretSealed,
+      String previousSecretSealed,
+      Instant previousUntil,
+      Instant now);
+
+  long countPayloads(String accountId, String webhookId, String state);
+
+  // Events
+
+  /**
+   * Stores the events and fans each out to one payload per subscribed webhook, in one transaction:
+   * when this returns, nothing of it can be lost. An idempotency key already used within {@code
+   * idempotencyWindow} returns the first event instead and stores nothing.
+   */
+  List<PublishedEvent> publish(
+      String accountId, List<NewEvent> events, Instant now, Duration idempotencyWindow);
+
+  // Delivery
+
+  /**
+   * Leases up to {@code limit} due payloads until {@code leaseUntil}: at most {@code
+   * requestsPerWebhook × batch size} of any one webhook, none of the {@code busyWebhooks}, oldest
+   * first. Safe to call from any number of nodes at once.
+   */
+  List<Claim> claim(
+      int limit,
+      int requestsPerWebhook,
+      Collection<String> busyWebhooks,
+      Instant now,
+      Instant leaseUntil);
+
+  /** Records attempts' outcomes and log entries in one transaction. */
+  void record(List<AttemptRecord> attempts);
+
+  /** Re-queues failed payloads of a webhook, those created at or after {@code since} if given. */
+  int resend(String accountId, String webhookId, Optional<Instant> since, Instant now);
+
+  // Log
+
+  Page<LogEntry> log(String accountId, String webhookId, int page, int count);
+
+  @Override
+  void close();
+}

@@ -1,0 +1,5 @@
+package io.hookwire.store;
+
+import io.hookwire.core.Account;
+
+public record StoredAccount(Account account, String apiKeyHash) {}

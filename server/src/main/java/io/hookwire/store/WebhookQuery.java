@@ -1,0 +1,12 @@
+package io.hookwire.store;
+
+import io.hookwire.core.EventType;
+import java.util.Optional;
+
+/**
+ * A page of the webhook list.
+ *
+ * @param name a case-insensitive substring of the name
+ */
+public record WebhookQuery(
+    Optional<EventType> event, Optional<String> name, WebhookOrder order, int page, int count) {}

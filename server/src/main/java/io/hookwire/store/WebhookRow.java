@@ -1,0 +1,12 @@
+package io.hookwire.store;
+
+import io.hookwire.core.Webhook;
+import java.time.Instant;
+import java.util.Optional;
+
+/** A webhook with its sealed secrets, as stored. */
+public record WebhookRow(
+    Webhook webhook,
+    String secretSealed,
+    Optional<String> previousSecretSealed,
+    Optional<Instant> previousSecretUntil) {}

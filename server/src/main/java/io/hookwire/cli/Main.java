@@ -1,5 +1,26 @@
 package io.hookwire.cli;
 
+import io.hookwire.Hookwire;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+@Command(
+    name = "hookwire",
+    mixinStandardHelpOptions = true,
+    version = "Hookwire " + Hookwire.VERSION,
+    description = "Self-hosted webhook delivery with an Oktopost-compatible API.",
+    subcommands = {ServeCommand.class, AccountCommand.class, MigrateCommand.class})
 public final class Main {
-  public static void main(String[] args) {}
+  public static void main(String[] args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+            commandLine.getErr().println("hookwire: " + e.getMessage());
+            return 2;
+          }
+          throw e;
+        });
+    System.exit(cli.execute(args));
+  }
 }

@@ -13,12 +13,8 @@ import java.util.stream.Collectors;
  * when the list is used up the payload is abandoned.
  */
 public record RetrySchedule(List<Duration> delays) {
-
-  /** The API reference: "3 times ... exponential backoff (5s, 25s, 125s)". */
-  public static final RetrySchedule REFERENCE = parse("5s,25s,125s");
-
-  /** The help article: "10-minute intervals for up to 5 additional attempts". */
-  public static final RetrySchedule HELP_ARTICLE = parse("10m,10m,10m,10m,10m");
+  // Constants in this order: the schedules at the end are parsed while this class initializes.
+  private static final Pattern STEP = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
   /** Enough for any schedule a person means; bounds the work a single payload can cause. */
   public static final int MAX_RETRIES = 25;
@@ -26,7 +22,11 @@ public record RetrySchedule(List<Duration> delays) {
   /** A week: beyond that a receiver is gone, and resend exists for bringing data back. */
   public static final Duration MAX_DELAY = Duration.ofDays(7);
 
-  private static final Pattern STEP = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
+  /** The API reference: "3 times ... exponential backoff (5s, 25s, 125s)". */
+  public static final RetrySchedule REFERENCE = parse("5s,25s,125s");
+
+  /** The help article: "10-minute intervals for up to 5 additional attempts". */
+  public static final RetrySchedule HELP_ARTICLE = parse("10m,10m,10m,10m,10m");
 
   public RetrySchedule {
     delays = List.copyOf(delays);

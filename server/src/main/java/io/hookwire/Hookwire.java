@@ -1,0 +1,152 @@
+package io.hookwire;
+
+import io.hookwire.api.Api;
+import io.hookwire.api.Auth;
+import io.hookwire.api.Events;
+import io.hookwire.api.Json;
+import io.hookwire.api.RateLimiter;
+import io.hookwire.api.Webhooks;
+import io.hookwire.config.Config;
+import io.hookwire.delivery.Dispatcher;
+import io.hookwire.delivery.OkHttpSender;
+import io.hookwire.security.SecretBox;
+import io.hookwire.security.TargetPolicy;
+import io.hookwire.store.Store;
+import io.hookwire.store.Stores;
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import java.time.Clock;
+import java.util.Map;
+import okhttp3.Dns;
+import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One Hookwire server: store, delivery pipeline and HTTP server, started and stopped together. */
+public final class Hookwire implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Hookwire.class);
+
+  public static final String VERSION = "0.1.0";
+  public static final String USER_AGENT = "Hookwire/" + VERSION;
+
+  /** Largest request body: a batch of events. Single events are bounded by maxEventBytes. */
+  public static final long MAX_REQUEST_BYTES = 16L * 1024 * 1024;
+
+  private final Store store;
+  private final Dispatcher dispatcher;
+  private final OkHttpSender sender;
+  private final Javalin javalin;
+  private final Webhooks webhooks;
+
+  private Hookwire(Builder b) {
+    Config config = b.config;
+    TargetPolicy policy =
+        config.allowPrivateTargets()
+            ? TargetPolicy.permissive()
+            : TargetPolicy.allowing(config.allowTargets());
+    SecretBox secrets =
+        SecretBox.load(config.masterKey().orElse(null), config.dataDir().resolve("master.key"));
+    this.store = Stores.open(config.databaseUrl(), config.dataDir(), config.databasePoolSize());
+    this.sender =
+        new OkHttpSender(policy, config.deliveryTimeout(), USER_AGENT, b.resolver, b.httpClient);
+    Dispatcher.Settings settings =
+        new Dispatcher.Settings(
+            config.retrySchedule(),
+            config.concurrencyPerWebhook(),
+            4_096,
+            1_000,
+            java.time.Duration.ofSeconds(60).plus(config.deliveryTimeout().multipliedBy(4)),
+            b.pollInterval);
+    this.dispatcher = new Dispatcher(store, sender, secrets, b.clock, settings);
+    this.webhooks =
+        new Webhooks(
+            store, secrets, policy, b.clock, config.secretRotationGrace(), dispatcher::wake);
+    Events events =
+        new Events(
+            store, b.clock, config.idempotencyWindow(), config.maxEventBytes(), dispatcher::wake);
+    Api api =
+        new Api(
+            new Auth(store),
+            webhooks,
+            events,
+            new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), b.clock));
+    this.javalin =
+        Javalin.create(
+            cfg -> {
+              cfg.concurrency.useVirtualThreads = true;
+              cfg.startup.showJavalinBanner = false;
+              cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
+              cfg.http.prefer405over404 = true;
+              cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+              cfg.jetty.host = config.host();
+              cfg.jetty.port = config.port();
+              cfg.routes.get("/health", ctx -> ctx.json(Map.of("Result", true, "Status", "ok")));
+              api.register(cfg);
+            });
+    javalin.start();
+    log.info(
+        "Hookwire {} listening on {}:{}, store {}, targets: {}",
+        VERSION,
+        config.host(),
+        javalin.port(),
+        config.databaseUrl().isPresent() ? "PostgreSQL" : "SQLite in " + config.dataDir(),
+        policy.describe());
+  }
+
+  public static Builder builder(Config config) {
+    return new Builder(config);
+  }
+
+  public int port() {
+    return javalin.port();
+  }
+
+  public Store store() {
+    return store;
+  }
+
+  @Override
+  public void close() {
+    javalin.stop();
+    dispatcher.close();
+    sender.close();
+    store.close();
+  }
+
+  /** How a server is put together; tests swap the clock, the resolver and TLS trust. */
+  public static final class Builder {
+    private final Config config;
+    private Clock clock = Clock.systemUTC();
+    private Dns resolver = Dns.SYSTEM;
+    private OkHttpClient.Builder httpClient = new OkHttpClient.Builder();
+    private java.time.Duration pollInterval = java.time.Duration.ofMillis(100);
+
+    private Builder(Config config) {
+      this.config = config;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    public Builder resolver(Dns resolver) {
+      this.resolver = resolver;
+      return this;
+    }
+
+    public Builder httpClient(OkHttpClient.Builder httpClient) {
+      this.httpClient = httpClient;
+      return this;
+    }
+
+    public Builder pollInterval(java.time.Duration pollInterval) {
+      this.pollInterval = pollInterval;
+      return this;
+    }
+
+    public Hookwire start() {
+      return new Hookwire(this);
+    }
+  }
+}

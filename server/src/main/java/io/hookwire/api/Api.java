@@ -1,0 +1,158 @@
+package io.hookwire.api;
+
+import io.hookwire.core.Account;
+import io.hookwire.store.WebhookRow;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REST API under {@code /v2}: Oktopost's webhook routes as the API reference shows them, and
+ * Hookwire's additions (publishing, rotation, resend) in the same conventions.
+ */
+public final class Api {
+  private static final Logger log = LoggerFactory.getLogger(Api.class);
+  private static final String ACCOUNT = "hookwire.account";
+
+  private final Auth auth;
+  private final Webhooks webhooks;
+  private final Events events;
+  private final RateLimiter rateLimiter;
+
+  public Api(Auth auth, Webhooks webhooks, Events events, RateLimiter rateLimiter) {
+    this.auth = auth;
+    this.webhooks = webhooks;
+    this.events = events;
+    this.rateLimiter = rateLimiter;
+  }
+
+  public void register(JavalinConfig cfg) {
+    var r = cfg.routes;
+    r.before("/v2/*", this::authenticate);
+
+    r.get("/v2/me", ctx -> ctx.json(Views.ok("Account", Views.account(account(ctx)))));
+
+    r.get(
+        "/v2/webhook",
+        ctx -> ctx.json(Views.list(webhooks.list(id(ctx), params(ctx)), Views::webhook)));
+    r.post(
+        "/v2/webhook",
+        ctx -> {
+          Webhooks.WithSecret created = webhooks.create(id(ctx), params(ctx));
+          ctx.json(
+              Views.ok("Webhook", Views.webhook(created.row(), Optional.of(created.secret()))));
+        });
+    r.get("/v2/webhook/{id}", ctx -> ctx.json(webhook(webhooks.get(id(ctx), ctx.pathParam("id")))));
+    r.post("/v2/webhook/{id}", this::update);
+    r.put("/v2/webhook/{id}", this::update);
+    r.delete(
+        "/v2/webhook/{id}",
+        ctx -> {
+          webhooks.delete(id(ctx), ctx.pathParam("id"));
+          ctx.json(java.util.Map.of("Result", true));
+        });
+    r.post(
+        "/v2/webhook/{id}/rotate-secret",
+        ctx -> {
+          Webhooks.WithSecret rotated = webhooks.rotateSecret(id(ctx), ctx.pathParam("id"));
+          ctx.json(
+              Views.ok("Webhook", Views.webhook(rotated.row(), Optional.of(rotated.secret()))));
+        });
+    r.post(
+        "/v2/webhook/{id}/resend",
+        ctx ->
+            ctx.json(
+                Views.ok("Resent", webhooks.resend(id(ctx), ctx.pathParam("id"), params(ctx)))));
+    r.get(
+        "/v2/webhook-log/{id}",
+        ctx ->
+            ctx.json(
+                Views.list(
+                    webhooks.log(id(ctx), ctx.pathParam("id"), params(ctx)), Views::logEntry)));
+
+    r.post(
+        "/v2/event",
+        ctx ->
+            ctx.json(
+                Views.ok(
+                    "Event",
+                    Views.event(
+                        events.publish(
+                            id(ctx),
+                            params(ctx),
+                            Optional.ofNullable(ctx.header("Idempotency-Key")))))));
+    r.post(
+        "/v2/events",
+        ctx -> {
+          requireJson(ctx);
+          ctx.json(Views.events(events.publishBatch(id(ctx), Json.parse(ctx.bodyAsBytes()))));
+        });
+
+    r.exception(
+        ApiException.class, (e, ctx) -> ctx.status(e.status()).json(Views.error(e.errors())));
+    r.exception(
+        HttpResponseException.class,
+        (e, ctx) -> {
+          String message =
+              switch (e.getStatus()) {
+                case 404 -> "no such route";
+                case 405 -> "method not allowed on this route";
+                case 413 -> "the request body is too large";
+                default -> e.getMessage();
+              };
+          ctx.status(e.getStatus()).json(Views.error(java.util.Map.of("API", message)));
+        });
+    r.exception(
+        Exception.class,
+        (e, ctx) -> {
+          log.error("{} {} failed", ctx.method(), ctx.path(), e);
+          ctx.status(500).json(Views.error(java.util.Map.of("API", "internal error")));
+        });
+  }
+
+  private void update(Context ctx) {
+    WebhookRow updated = webhooks.update(id(ctx), ctx.pathParam("id"), params(ctx));
+    ctx.json(webhook(updated));
+  }
+
+  private static Object webhook(WebhookRow row) {
+    return Views.ok("Webhook", Views.webhook(row));
+  }
+
+  private void authenticate(Context ctx) {
+    Optional<Account> account = auth.authenticate(ctx.header("Authorization"));
+    if (account.isEmpty()) {
+      ctx.header("WWW-Authenticate", "Basic realm=\"Hookwire\", charset=\"UTF-8\"");
+      throw ApiException.general(401, "authentication failed: use your Account ID and API key");
+    }
+    OptionalLong wait = rateLimiter.acquire(account.get().id());
+    if (wait.isPresent()) {
+      ctx.header("Retry-After", Long.toString(Math.max(1, wait.getAsLong())));
+      throw ApiException.general(429, "rate limit exceeded; retry later");
+    }
+    ctx.attribute(ACCOUNT, account.get());
+  }
+
+  private static Account account(Context ctx) {
+    return ctx.attribute(ACCOUNT);
+  }
+
+  private static String id(Context ctx) {
+    return account(ctx).id();
+  }
+
+  private static Params params(Context ctx) {
+    return Params.from(ctx);
+  }
+
+  private static void requireJson(Context ctx) {
+    String type = ctx.contentType();
+    if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+      throw ApiException.general(415, "send the events as application/json");
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package io.hookwire.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hookwire.core.CanonicalJson;
+import io.hookwire.core.EventType;
+import io.hookwire.store.NewEvent;
+import io.hookwire.store.PublishedEvent;
+import io.hookwire.store.Store;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Publishing: validate, store durably with the fan-out, wake the dispatcher. */
+public final class Events {
+  /** Events per {@code POST /v2/events}: one transaction stays short. */
+  public static final int MAX_BATCH = 1_000;
+
+  private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
+
+  private final Store store;
+  private final Clock clock;
+  private final Duration idempotencyWindow;
+  private final int maxDataBytes;
+  private final Runnable wakeDispatcher;
+
+  public Events(
+      Store store,
+      Clock clock,
+      Duration idempotencyWindow,
+      int maxDataBytes,
+      Runnable wakeDispatcher) {
+    this.store = store;
+    this.clock = clock;
+    this.idempotencyWindow = idempotencyWindow;
+    this.maxDataBytes = maxDataBytes;
+    this.wakeDispatcher = wakeDispatcher;
+  }
+
+  public PublishedEvent publish(String accountId, Params p, Optional<String> idempotencyKey) {
+    FieldErrors errors = new FieldErrors();
+    NewEvent event = read(p::string, p::node, idempotencyKey, "", errors);
+    errors.throwIfAny();
+    return store(accountId, List.of(event)).get(0);
+  }
+
+  /**
+   * @param array each element {@code {"event": ..., "data": {...}, "idempotencyKey": ...}}
+   */
+  public List<PublishedEvent> publishBatch(String accountId, JsonNode array) {
+    if (!array.isArray()) {
+      throw ApiException.general(400, "the body must be a JSON array of events");
+    }
+    if (array.isEmpty() || array.size() > MAX_BATCH) {
+      throw ApiException.general(400, "send from 1 to " + MAX_BATCH + " events at a time");
+    }
+    FieldErrors errors = new FieldErrors();
+    List<NewEvent> events = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      JsonNode item = array.get(i);
+      String prefix = "events[" + i + "].";
+      if (!item.isObject()) {
+        errors.add("events[" + i + "]", "each event must be an object");
+        continue;
+      }
+      Params itemParams = Params.of((ObjectNode) item);
+      Optional<String> key = Optional.empty();
+      try {
+        key = itemParams.string("idempotencyKey");
+      } catch (ApiException e) {
+        errors.add(prefix + "idempotencyKey", "idempotencyKey must be a string");
+      }
+      events.add(read(itemParams::string, itemParams::node, key, prefix, errors));
+    }
+    errors.throwIfAny();
+    return store(accountId, events);
+  }
+
+  private List<PublishedEvent> store(String accountId, List<NewEvent> events) {
+    List<PublishedEvent> published =
+        store.publish(accountId, events, clock.instant(), idempotencyWindow);
+    if (published.stream().anyMatch(e -> !e.duplicate() && e.payloads() > 0)) {
+      wakeDispatcher.run();
+    }
+    return published;
+  }
+
+  private interface Field<T> {
+    Optional<T> get(String name);
+  }
+
+  private NewEvent read(
+      Field<String> strings,
+      Field<JsonNode> nodes,
+      Optional<String> idempotencyKey,
+      String prefix,
+      FieldErrors errors) {
+    Optional<EventType> type = Optional.empty();
+    try {
+      Optional<String> name = strings.get("event");
+      if (name.isEmpty()) {
+        errors.add(prefix + "event", "event is required");
+      } else {
+        type = EventType.parse(name.get().strip());
+        if (type.isEmpty()) {
+          errors.add(prefix + "event", "event must be one of the supported event types");
+        }
+      }
+    } catch (ApiException e) {
+      errors.add(prefix + "event", "event must be a string");
+    }
+    String data = "{}";
+    Optional<JsonNode> node = nodes.get("data");
+    if (node.isPresent()) {
+      JsonNode value = node.get();
+      if (value.isTextual()) {
+        // A form body carries the data as a JSON string.
+        try {
+          value = Json.parse(value.textValue().getBytes(StandardCharsets.UTF_8));
+        } catch (ApiException e) {
+          errors.add(prefix + "data", "data must be a JSON object");
+          value = null;
+        }
+      }
+      if (value != null && !value.isObject()) {
+        errors.add(prefix + "data", "data must be a JSON object");
+      } else if (value != null) {
+        data = CanonicalJson.write(value);
+        if (data.getBytes(StandardCharsets.UTF_8).length > maxDataBytes) {
+          errors.add(prefix + "data", "data must be at most " + maxDataBytes + " bytes");
+        }
+      }
+    }
+    if (idempotencyKey.isPresent() && !IDEMPOTENCY_KEY.matcher(idempotencyKey.get()).matches()) {
+      errors.add(
+          prefix + "idempotencyKey",
+          "the idempotency key must be 1 to 255 printable ASCII characters");
+    }
+    return new NewEvent(type.orElse(EventType.newLead), data, idempotencyKey);
+  }
+}

@@ -1,0 +1,351 @@
+package io.hookwire.api;
+
+import io.hookwire.core.EventType;
+import io.hookwire.core.Ids;
+import io.hookwire.core.Page;
+import io.hookwire.core.RetrySchedule;
+import io.hookwire.core.Webhook;
+import io.hookwire.security.SecretBox;
+import io.hookwire.security.Secrets;
+import io.hookwire.security.TargetPolicy;
+import io.hookwire.store.LogEntry;
+import io.hookwire.store.Store;
+import io.hookwire.store.WebhookChanges;
+import io.hookwire.store.WebhookOrder;
+import io.hookwire.store.WebhookQuery;
+import io.hookwire.store.WebhookRow;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What an account can do with its webhooks, validated. The REST API and the admin pages both go
+ * through here, so they accept and refuse exactly the same things in the same words.
+ */
+public final class Webhooks {
+  public static final int MAX_NAME = 255;
+  public static final int MAX_DESCRIPTION = 1_000;
+
+  /** The reference's {@code _count} options. */
+  public static final Set<Integer> PAGE_SIZES = Set.of(20, 25, 50, 100);
+
+  /** A page number beyond this is a mistake or a probe; it would only scan. */
+  private static final int MAX_PAGE = 1_000_000;
+
+  /** A created or rotated webhook and its Secret in clear, shown once. */
+  public record WithSecret(WebhookRow row, String secret) {}
+
+  private final Store store;
+  private final SecretBox secrets;
+  private final TargetPolicy policy;
+  private final Clock clock;
+  private final Duration rotationGrace;
+  private final Runnable wakeDispatcher;
+
+  public Webhooks(
+      Store store,
+      SecretBox secrets,
+      TargetPolicy policy,
+      Clock clock,
+      Duration rotationGrace,
+      Runnable wakeDispatcher) {
+    this.store = store;
+    this.secrets = secrets;
+    this.policy = policy;
+    this.clock = clock;
+    this.rotationGrace = rotationGrace;
+    this.wakeDispatcher = wakeDispatcher;
+  }
+
+  public WithSecret create(String accountId, Params p) {
+    FieldErrors errors = new FieldErrors();
+    Optional<EventType> event = event(p, errors);
+    if (!p.has("event") && !errors.has("event")) {
+      errors.add("event", "event is required");
+    }
+    Optional<String> name = text(p, "name", MAX_NAME, false, errors);
+    if (name.isEmpty() && !errors.has("name")) {
+      errors.add("name", "name is required");
+    }
+    Optional<String> url = url(p, errors);
+    if (!p.has("url") && !errors.has("url")) {
+      errors.add("url", "url is required");
+    }
+    Optional<String> description = text(p, "description", MAX_DESCRIPTION, true, errors);
+    Optional<Boolean> enabled = guard(() -> p.flag("isEnabled"), "isEnabled", errors);
+    Optional<Optional<RetrySchedule>> schedule = retrySchedule(p, errors);
+    Optional<Integer> batchSize =
+        guard(() -> p.integer("batchSize", 1, Webhook.MAX_BATCH_SIZE), "batchSize", errors);
+    errors.throwIfAny();
+
+    Instant now = clock.instant();
+    String id = Ids.WEBHOOK.next();
+    String secret = Secrets.generate();
+    Webhook webhook =
+        new Webhook(
+            accountId,
+            id,
+            name.orElseThrow(),
+            description.orElse(""),
+            event.orElseThrow(),
+            url.orElseThrow(),
+            enabled.orElse(true),
+            schedule.flatMap(s -> s),
+            batchSize.orElse(1),
+            Optional.empty(),
+            now,
+            now);
+    WebhookRow row =
+        new WebhookRow(
+            webhook,
+            secrets.seal(secret, context(accountId, id)),
+            Optional.empty(),
+            Optional.empty());
+    store.insertWebhook(row);
+    return new WithSecret(row, secret);
+  }
+
+  public WebhookRow get(String accountId, String webhookId) {
+    if (!Ids.WEBHOOK.matches(webhookId)) {
+      throw ApiException.notFound("Webhook");
+    }
+    return store
+        .findWebhook(accountId, webhookId)
+        .orElseThrow(() -> ApiException.notFound("Webhook"));
+  }
+
+  public Page<WebhookRow> list(String accountId, Params p) {
+    FieldErrors errors = new FieldErrors();
+    Optional<EventType> event = event(p, errors);
+    Optional<String> name = guard(() -> p.string("name"), "name", errors);
+    Optional<WebhookOrder> order = Optional.empty();
+    Optional<String> orderText = guard(() -> p.string("_order"), "_order", errors);
+    if (orderText.isPresent()) {
+      order = WebhookOrder.parse(orderText.get());
+      if (order.isEmpty()) {
+        errors.add(
+            "_order",
+            "_order must be one of name, description, lastExecutionDate, isEnabled, created,"
+                + " modified");
+      }
+    }
+    int[] paging = paging(p, errors);
+    errors.throwIfAny();
+    return store.listWebhooks(
+        accountId,
+        new WebhookQuery(
+            event,
+            name.filter(n -> !n.isEmpty()),
+            order.orElse(WebhookOrder.name),
+            paging[0],
+            paging[1]));
+  }
+
+  public WebhookRow update(String accountId, String webhookId, Params p) {
+    get(accountId, webhookId);
+    FieldErrors errors = new FieldErrors();
+    WebhookChanges changes =
+        new WebhookChanges(
+            text(p, "name", MAX_NAME, false, errors),
+            text(p, "description", MAX_DESCRIPTION, true, errors),
+            event(p, errors),
+            url(p, errors),
+            guard(() -> p.flag("isEnabled"), "isEnabled", errors),
+            retrySchedule(p, errors),
+            guard(() -> p.integer("batchSize", 1, Webhook.MAX_BATCH_SIZE), "batchSize", errors));
+    errors.throwIfAny();
+    WebhookRow updated =
+        store
+            .updateWebhook(accountId, webhookId, changes, clock.instant())
+            .orElseThrow(() -> ApiException.notFound("Webhook"));
+    if (changes.enabled().orElse(false)) {
+      wakeDispatcher.run();
+    }
+    return updated;
+  }
+
+  public void delete(String accountId, String webhookId) {
+    get(accountId, webhookId);
+    if (!store.deleteWebhook(accountId, webhookId)) {
+      throw ApiException.notFound("Webhook");
+    }
+  }
+
+  /**
+   * A new Secret. The old one keeps signing beside it (Standard Webhooks' signature list) for the
+   * grace period, so receivers can switch without losing a delivery.
+   */
+  public WithSecret rotateSecret(String accountId, String webhookId) {
+    WebhookRow current = get(accountId, webhookId);
+    String secret = Secrets.generate();
+    Instant now = clock.instant();
+    WebhookRow rotated =
+        store
+            .rotateSecret(
+                accountId,
+                webhookId,
+                secrets.seal(secret, context(accountId, webhookId)),
+                current.secretSealed(),
+                now.plus(rotationGrace),
+                now)
+            .orElseThrow(() -> ApiException.notFound("Webhook"));
+    return new WithSecret(rotated, secret);
+  }
+
+  /** Re-queues failed payloads, all or those created at or after {@code since}. */
+  public int resend(String accountId, String webhookId, Params p) {
+    get(accountId, webhookId);
+    Optional<Instant> since = p.string("since").map(Webhooks::date);
+    int resent = store.resend(accountId, webhookId, since, clock.instant());
+    wakeDispatcher.run();
+    return resent;
+  }
+
+  public Page<LogEntry> log(String accountId, String webhookId, Params p) {
+    get(accountId, webhookId);
+    FieldErrors errors = new FieldErrors();
+    int[] paging = paging(p, errors);
+    errors.throwIfAny();
+    return store.log(accountId, webhookId, paging[0], paging[1]);
+  }
+
+  public long held(String accountId, String webhookId) {
+    return store.countPayloads(accountId, webhookId, "held");
+  }
+
+  public long failed(String accountId, String webhookId) {
+    return store.countPayloads(accountId, webhookId, "failed");
+  }
+
+  /** Binds a sealed secret to its row: copied onto another webhook, it does not decrypt. */
+  public static String context(String accountId, String webhookId) {
+    return accountId + "/" + webhookId;
+  }
+
+  // Validation of each parameter; each adds to errors rather than failing at the first.
+
+  private static Optional<EventType> event(Params p, FieldErrors errors) {
+    Optional<String> value = guard(() -> p.string("event"), "event", errors);
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<EventType> type = EventType.parse(value.get().strip());
+    if (type.isEmpty()) {
+      errors.add("event", "event must be one of the supported event types, e.g. newLead");
+    }
+    return type;
+  }
+
+  private Optional<String> url(Params p, FieldErrors errors) {
+    Optional<String> value = guard(() -> p.string("url"), "url", errors);
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    String url = value.get().strip();
+    Optional<String> why = policy.whyUrlRejected(url);
+    why.ifPresent(message -> errors.add("url", message));
+    return why.isPresent() ? Optional.empty() : Optional.of(url);
+  }
+
+  /**
+   * A name or description: stripped, bounded, free of control characters (a description may have
+   * line breaks and tabs).
+   */
+  private static Optional<String> text(
+      Params p, String field, int max, boolean multiline, FieldErrors errors) {
+    Optional<String> value = guard(() -> p.string(field), field, errors);
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    String text = value.get().strip();
+    if (!multiline && text.isEmpty()) {
+      errors.add(field, field + " must not be empty");
+    } else if (text.codePointCount(0, text.length()) > max) {
+      errors.add(field, field + " must be at most " + max + " characters");
+    } else if (text.chars()
+        .anyMatch(
+            c ->
+                Character.isISOControl(c)
+                    && !(multiline && (c == '\n' || c == '\r' || c == '\t')))) {
+      errors.add(field, field + " must not contain control characters");
+    } else if (hasLoneSurrogate(text)) {
+      errors.add(field, field + " must be valid Unicode");
+    } else {
+      return Optional.of(text);
+    }
+    return Optional.empty();
+  }
+
+  private static boolean hasLoneSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Present-and-empty means "back to the server-wide schedule". */
+  private static Optional<Optional<RetrySchedule>> retrySchedule(Params p, FieldErrors errors) {
+    Optional<String> value = guard(() -> p.string("retrySchedule"), "retrySchedule", errors);
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    if (value.get().isBlank()) {
+      return Optional.of(Optional.empty());
+    }
+    try {
+      return Optional.of(Optional.of(RetrySchedule.parse(value.get())));
+    } catch (IllegalArgumentException e) {
+      errors.add("retrySchedule", "retrySchedule " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private static int[] paging(Params p, FieldErrors errors) {
+    int page = guard(() -> p.integer("_page", 0, MAX_PAGE), "_page", errors).orElse(0);
+    Optional<Integer> count = guard(() -> p.integer("_count", 1, 100), "_count", errors);
+    if (count.isPresent() && !PAGE_SIZES.contains(count.get())) {
+      errors.add("_count", "_count must be one of 20, 25, 50, 100");
+    }
+    return new int[] {page, count.filter(PAGE_SIZES::contains).orElse(20)};
+  }
+
+  /** {@code YYYY-MM-DD HH:MM:SS} or {@code YYYY-MM-DD}, in UTC, as the API writes dates. */
+  static Instant date(String text) {
+    String t = text.strip();
+    try {
+      if (t.length() == 10) {
+        return LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant();
+      }
+      return LocalDateTime.parse(t.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+    } catch (DateTimeParseException e) {
+      throw ApiException.invalid("since", "since must be a date: YYYY-MM-DD HH:MM:SS (UTC)");
+    }
+  }
+
+  private interface Read<T> {
+    Optional<T> read();
+  }
+
+  /** Runs one parameter's parse, turning its error into a field error. */
+  private static <T> Optional<T> guard(Read<T> read, String field, FieldErrors errors) {
+    try {
+      return read.read();
+    } catch (ApiException e) {
+      e.errors().forEach(errors::add);
+      return Optional.empty();
+    }
+  }
+}

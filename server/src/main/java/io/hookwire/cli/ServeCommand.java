@@ -1,0 +1,153 @@
+package io.hookwire.cli;
+
+import io.hookwire.Hookwire;
+import io.hookwire.config.Config;
+import io.hookwire.core.RetrySchedule;
+import io.hookwire.security.Cidr;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the Hookwire server.")
+final class ServeCommand implements Callable<Integer> {
+  @Mixin StoreOptions store;
+
+  @Option(
+      names = "--host",
+      defaultValue = "${env:HOOKWIRE_HOST:-0.0.0.0}",
+      description = "Address to listen on (env HOOKWIRE_HOST, default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(
+      names = "--port",
+      defaultValue = "${env:HOOKWIRE_PORT:-8080}",
+      description =
+          "Port to listen on; 0 picks a free one (env HOOKWIRE_PORT, default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(
+      names = "--allow-private-targets",
+      defaultValue = "${env:HOOKWIRE_ALLOW_PRIVATE_TARGETS:-false}",
+      description =
+          "Allow http:// and internal addresses (loopback, private ranges) as targets. For"
+              + " development only (env HOOKWIRE_ALLOW_PRIVATE_TARGETS).")
+  boolean allowPrivateTargets;
+
+  @Option(
+      names = "--allow-targets",
+      defaultValue = "${env:HOOKWIRE_ALLOW_TARGETS:-}",
+      description =
+          "Comma-separated CIDR ranges that deliveries may reach although internal, e.g."
+              + " 10.1.0.0/16 (env HOOKWIRE_ALLOW_TARGETS).")
+  String allowTargets;
+
+  @Option(
+      names = "--retry-schedule",
+      defaultValue = "${env:HOOKWIRE_RETRY_SCHEDULE:-5s,25s,125s}",
+      description =
+          "Delays before each retry, units ms/s/m/h/d (env HOOKWIRE_RETRY_SCHEDULE, default:"
+              + " ${DEFAULT-VALUE}).")
+  String retrySchedule;
+
+  @Option(
+      names = "--delivery-timeout",
+      defaultValue = "${env:HOOKWIRE_DELIVERY_TIMEOUT:-5s}",
+      description =
+          "Time a receiver has to answer 2xx (env HOOKWIRE_DELIVERY_TIMEOUT, default: ${DEFAULT-VALUE}).")
+  String deliveryTimeout;
+
+  @Option(
+      names = "--concurrency-per-webhook",
+      defaultValue = "${env:HOOKWIRE_CONCURRENCY_PER_WEBHOOK:-16}",
+      description =
+          "Requests on the wire to one webhook at once, per node (env"
+              + " HOOKWIRE_CONCURRENCY_PER_WEBHOOK, default: ${DEFAULT-VALUE}).")
+  int concurrencyPerWebhook;
+
+  @Option(
+      names = "--secret-rotation-grace",
+      defaultValue = "${env:HOOKWIRE_SECRET_ROTATION_GRACE:-24h}",
+      description =
+          "How long the old secret keeps signing after a rotation (env"
+              + " HOOKWIRE_SECRET_ROTATION_GRACE, default: ${DEFAULT-VALUE}).")
+  String secretRotationGrace;
+
+  @Option(
+      names = "--max-event-bytes",
+      defaultValue = "${env:HOOKWIRE_MAX_EVENT_BYTES:-262144}",
+      description =
+          "Largest event data accepted, in bytes (env HOOKWIRE_MAX_EVENT_BYTES, default: ${DEFAULT-VALUE}).")
+  int maxEventBytes;
+
+  @Option(
+      names = "--rate-limit",
+      defaultValue = "${env:HOOKWIRE_RATE_LIMIT:-200}",
+      description =
+          "API requests per second per account on each node; 0 turns the limit off (env"
+              + " HOOKWIRE_RATE_LIMIT, default: ${DEFAULT-VALUE}).")
+  double rateLimit;
+
+  @Option(
+      names = "--rate-limit-burst",
+      defaultValue = "${env:HOOKWIRE_RATE_LIMIT_BURST:-1000}",
+      description =
+          "API requests an account may make at once above the rate (env"
+              + " HOOKWIRE_RATE_LIMIT_BURST, default: ${DEFAULT-VALUE}).")
+  int rateLimitBurst;
+
+  Config config() {
+    return new Config(
+        host,
+        port,
+        store.dataDir,
+        store.databaseUrl(),
+        store.databasePoolSize,
+        Optional.ofNullable(System.getenv("HOOKWIRE_MASTER_KEY")),
+        allowPrivateTargets,
+        allowTargets.isBlank()
+            ? List.of()
+            : Arrays.stream(allowTargets.split(",")).map(Cidr::parse).toList(),
+        RetrySchedule.parse(retrySchedule),
+        duration("--delivery-timeout", deliveryTimeout),
+        concurrencyPerWebhook,
+        duration("--secret-rotation-grace", secretRotationGrace),
+        Duration.ofHours(24),
+        maxEventBytes,
+        rateLimit,
+        rateLimitBurst);
+  }
+
+  /** A single duration in the units of the retry schedule: {@code 5s}, {@code 24h}. */
+  static Duration duration(String option, String text) {
+    try {
+      List<Duration> parts = RetrySchedule.parse(text).delays();
+      if (parts.size() == 1) {
+        return parts.get(0);
+      }
+    } catch (IllegalArgumentException e) {
+      // answered below
+    }
+    throw new IllegalArgumentException(option + " must be a duration such as 5s, 10m or 24h");
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Hookwire server = Hookwire.builder(config()).start();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                }));
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,298 @@
+package io.hookwire.delivery;
+
+import io.hookwire.core.Ids;
+import io.hookwire.core.RetrySchedule;
+import io.hookwire.security.SecretBox;
+import io.hookwire.signing.Signer;
+import io.hookwire.store.AttemptRecord;
+import io.hookwire.store.Claim;
+import io.hookwire.store.Store;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The delivery pipeline, all of it here: <b>claim</b> due payloads from the store under a lease,
+ * <b>batch</b> them per webhook, <b>sign</b>, <b>send</b>, decide the <b>outcome</b> (delivered,
+ * retry at, gave up) and <b>record</b> it with the log entry.
+ *
+ * <p>Each request runs on its own virtual thread. A webhook has at most {@code
+ * concurrencyPerWebhook} requests on the wire and twice that claimed; a webhook at its limit is
+ * left out of the next claim, so one slow or failing endpoint never holds up the others.
+ */
+public final class Dispatcher implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+  /** Settings of the pipeline. */
+  public record Settings(
+      RetrySchedule retrySchedule,
+      int concurrencyPerWebhook,
+      int maxInFlight,
+      int claimBatch,
+      Duration lease,
+      Duration pollInterval) {
+
+    public static Settings defaults(RetrySchedule schedule) {
+      return new Settings(
+          schedule,
+          16,
+          4_096,
+          1_000,
+          // Comfortably longer than two rounds of timed-out requests per webhook.
+          Duration.ofSeconds(60),
+          Duration.ofMillis(100));
+    }
+  }
+
+  private final Store store;
+  private final OkHttpSender sender;
+  private final SecretBox secrets;
+  private final Clock clock;
+  private final Settings settings;
+  private final Recorder recorder;
+  private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
+  private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+  private final Map<String, String> openedSecrets = new ConcurrentHashMap<>();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final Semaphore wakeUp = new Semaphore(0);
+  private final Thread loop;
+  private volatile boolean running = true;
+
+  public Dispatcher(
+      Store store, OkHttpSender sender, SecretBox secrets, Clock clock, Settings settings) {
+    this.store = store;
+    this.sender = sender;
+    this.secrets = secrets;
+    this.clock = clock;
+    this.settings = settings;
+    this.recorder =
+        new Recorder(
+            store,
+            recorded -> {
+              inFlight.addAndGet(-recorded);
+              wake();
+            });
+    this.loop = Thread.ofPlatform().name("hookwire-dispatcher").daemon().start(this::run);
+  }
+
+  /** Something may be due now: a publish, an enable, a resend. */
+  public void wake() {
+    wakeUp.release();
+  }
+
+  private void run() {
+    while (running) {
+      try {
+        int claimed = claimAndDispatch();
+        if (claimed < settings.claimBatch()) {
+          wakeUp.tryAcquire(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+          wakeUp.drainPermits();
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        log.warn("claiming payloads failed; trying again", e);
+        try {
+          Thread.sleep(settings.pollInterval().toMillis() * 10);
+        } catch (InterruptedException interrupted) {
+          return;
+        }
+      }
+    }
+  }
+
+  /** One turn of the pipeline's front half: claim, batch, hand each batch to a request. */
+  int claimAndDispatch() {
+    int room = Math.min(settings.claimBatch(), settings.maxInFlight() - inFlight.get());
+    if (room <= 0) {
+      return 0;
+    }
+    Set<String> busy =
+        lanes.entrySet().stream()
+            .filter(e -> e.getValue().claimed.get() >= 2 * settings.concurrencyPerWebhook())
+            .map(Map.Entry::getKey)
+            .collect(Collectors.toSet());
+    Instant now = clock.instant();
+    List<Claim> claims =
+        store.claim(
+            room, 2 * settings.concurrencyPerWebhook(), busy, now, now.plus(settings.lease()));
+    inFlight.addAndGet(claims.size());
+    for (List<Claim> batch : batches(claims)) {
+      Lane lane = lanes.computeIfAbsent(batch.get(0).webhookId(), id -> new Lane());
+      lane.claimed.incrementAndGet();
+      requests.execute(() -> deliver(batch, lane));
+    }
+    return claims.size();
+  }
+
+  /** Consecutive claims of one webhook, in groups of its batch size, oldest first. */
+  static List<List<Claim>> batches(List<Claim> claims) {
+    Map<String, List<Claim>> byWebhook = new LinkedHashMap<>();
+    for (Claim c : claims) {
+      byWebhook.computeIfAbsent(c.webhookId(), id -> new ArrayList<>()).add(c);
+    }
+    List<List<Claim>> batches = new ArrayList<>();
+    for (List<Claim> ofWebhook : byWebhook.values()) {
+      int size = Math.max(1, ofWebhook.get(0).batchSize());
+      for (int i = 0; i < ofWebhook.size(); i += size) {
+        batches.add(List.copyOf(ofWebhook.subList(i, Math.min(i + size, ofWebhook.size()))));
+      }
+    }
+    return batches;
+  }
+
+  /** The pipeline's back half for one request: sign, send, decide, record. */
+  private void deliver(List<Claim> batch, Lane lane) {
+    Claim first = batch.get(0);
+    try {
+      lane.sending.acquire();
+    } catch (InterruptedException e) {
+      return; // shutting down; the lease expires and another attempt follows
+    }
+    List<AttemptRecord> records;
+    try {
+      Instant sentAt = clock.instant();
+      List<String> envelopes =
+          batch.stream()
+              .map(c -> Envelope.of(c.event(), c.eventCreated(), c.webhookId(), c.data()))
+              .toList();
+      byte[] body = Envelope.body(envelopes, first.batchSize() > 1);
+      String payloadIds = batch.stream().map(Claim::payloadId).collect(Collectors.joining(","));
+      Map<String, String> headers =
+          Signer.headers(secretsOf(first, sentAt), messageId(batch), sentAt.getEpochSecond(), body);
+      headers.put("X-Oktopost-Webhook", first.webhookId());
+      headers.put("X-Oktopost-Payload", payloadIds);
+
+      Response response = sender.post(first.url(), headers, body);
+
+      Instant now = clock.instant();
+      RetrySchedule schedule =
+          first.retrySchedule().map(RetrySchedule::parse).orElse(settings.retrySchedule());
+      records = new ArrayList<>(batch.size());
+      for (Claim c : batch) {
+        Outcome outcome = Outcome.after(response.isSuccess(), c.attempt(), schedule, now);
+        records.add(record(c, sentAt, response, outcome, now));
+      }
+    } catch (RuntimeException e) {
+      // A bug or a secret that no longer decrypts: the lease expires and the payload is retried.
+      log.error("delivering {} payloads of webhook {} failed", batch.size(), first.webhookId(), e);
+      inFlight.addAndGet(-batch.size());
+      return;
+    } finally {
+      lane.sending.release();
+      lane.claimed.decrementAndGet();
+    }
+    recorder.add(records);
+  }
+
+  private static AttemptRecord record(
+      Claim c, Instant sentAt, Response response, Outcome outcome, Instant now) {
+    String state;
+    Instant dueAt;
+    switch (outcome) {
+      case Outcome.Delivered d -> {
+        state = "delivered";
+        dueAt = now;
+      }
+      case Outcome.RetryAt r -> {
+        state = "pending";
+        dueAt = r.at();
+      }
+      case Outcome.GaveUp g -> {
+        state = "failed";
+        dueAt = now;
+      }
+    }
+    return new AttemptRecord(
+        c.accountId(),
+        c.payloadId(),
+        c.webhookId(),
+        Ids.LOG.next(),
+        c.attempt(),
+        sentAt,
+        response.code(),
+        response.micros(),
+        response.error(),
+        response.body(),
+        state,
+        dueAt);
+  }
+
+  /** The current secret, then the previous one while its rotation grace period lasts. */
+  private List<String> secretsOf(Claim c, Instant now) {
+    String context = c.accountId() + "/" + c.webhookId();
+    String current = open(c.secretSealed(), context);
+    if (c.previousSecretSealed().isPresent()
+        && c.previousSecretUntil().map(now::isBefore).orElse(false)) {
+      return List.of(current, open(c.previousSecretSealed().get(), context));
+    }
+    return List.of(current);
+  }
+
+  private String open(String sealed, String context) {
+    if (openedSecrets.size() > 100_000) {
+      openedSecrets.clear();
+    }
+    return openedSecrets.computeIfAbsent(sealed, s -> secrets.open(s, context));
+  }
+
+  /**
+   * The Standard Webhooks message id: the payload id for a single payload, a digest of the ids for
+   * a batch, so a retry of the same request keeps its id and a different batch gets another.
+   */
+  static String messageId(List<Claim> batch) {
+    if (batch.size() == 1) {
+      return batch.get(0).payloadId();
+    }
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (Claim c : batch) {
+        sha.update(c.payloadId().getBytes(StandardCharsets.US_ASCII));
+      }
+      return "batch_" + HexFormat.of().formatHex(sha.digest(), 0, 12);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Per webhook: requests claimed and waiting, and permits to be on the wire. */
+  private final class Lane {
+    final AtomicInteger claimed = new AtomicInteger();
+    final Semaphore sending = new Semaphore(settings.concurrencyPerWebhook());
+  }
+
+  /** Stops claiming, lets requests on the wire finish, records them, and stops. */
+  @Override
+  public void close() {
+    running = false;
+    loop.interrupt();
+    requests.shutdown();
+    try {
+      if (!requests.awaitTermination(10, TimeUnit.SECONDS)) {
+        requests.shutdownNow();
+      }
+      loop.join(Duration.ofSeconds(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    recorder.close();
+  }
+}

@@ -1,0 +1,129 @@
+package io.hookwire.delivery;
+
+import io.hookwire.security.TargetPolicy;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.Proxy;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import okhttp3.ConnectionPool;
+import okhttp3.Dns;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+
+/**
+ * Sends one delivery: a POST that must answer 2xx within the timeout. Redirects are not followed (a
+ * 3xx is a failure, and following one could lead past the target policy); connections to each
+ * destination are kept alive and reused.
+ */
+public final class OkHttpSender implements AutoCloseable {
+  /** Enough of a response to see what went wrong; the log keeps no more. */
+  public static final int MAX_RESPONSE_BODY = 4096;
+
+  private static final MediaType JSON = MediaType.get("application/json");
+
+  private final OkHttpClient client;
+  private final TargetPolicy policy;
+  private final String userAgent;
+
+  public OkHttpSender(TargetPolicy policy, Duration timeout, String userAgent) {
+    this(policy, timeout, userAgent, Dns.SYSTEM, new OkHttpClient.Builder());
+  }
+
+  /** With a resolver and client settings of the caller's: tests use it for DNS and TLS. */
+  public OkHttpSender(
+      TargetPolicy policy,
+      Duration timeout,
+      String userAgent,
+      Dns resolver,
+      OkHttpClient.Builder builder) {
+    this.policy = policy;
+    this.userAgent = userAgent;
+    this.client =
+        builder
+            .dns(new VettingDns(resolver, policy))
+            // Environment proxies would connect on our behalf to addresses we never vetted.
+            .proxy(Proxy.NO_PROXY)
+            .followRedirects(false)
+            .followSslRedirects(false)
+            .callTimeout(timeout)
+            .connectTimeout(timeout)
+            .readTimeout(timeout)
+            .writeTimeout(timeout)
+            .connectionPool(new ConnectionPool(256, 5, TimeUnit.MINUTES))
+            .build();
+  }
+
+  public Response post(String url, Map<String, String> headers, byte[] body) {
+    long start = System.nanoTime();
+    HttpUrl target = HttpUrl.parse(url);
+    if (target == null) {
+      return new Response(0, "not a valid URL", null, 0);
+    }
+    // IP literals never reach the Dns hook, so they are vetted here.
+    Optional<InetAddress> literal = TargetPolicy.literal(target.host());
+    if (literal.isPresent()) {
+      Optional<String> why = policy.whyBlocked(literal.get());
+      if (why.isPresent()) {
+        return new Response(0, "blocked: " + why.get(), null, micros(start));
+      }
+    }
+    if (!policy.isPermissive() && !target.isHttps()) {
+      return new Response(0, "blocked: only https:// targets are allowed", null, micros(start));
+    }
+    Request.Builder request =
+        new Request.Builder().url(target).post(RequestBody.create(body, JSON));
+    headers.forEach(request::header);
+    request.header("User-Agent", userAgent);
+    try (okhttp3.Response response = client.newCall(request.build()).execute()) {
+      String text = response.peekBody(MAX_RESPONSE_BODY).string().replace("\u0000", "");
+      String error = null;
+      if (response.isRedirect()) {
+        error = "redirect not followed (Location: " + response.header("Location", "") + ")";
+      }
+      return new Response(response.code(), error, text, micros(start));
+    } catch (IOException e) {
+      return new Response(0, describe(e), null, micros(start));
+    }
+  }
+
+  private static String describe(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof VettingDns.BlockedTargetException) {
+        return "blocked: " + t.getMessage();
+      }
+    }
+    if (e instanceof SocketTimeoutException || e instanceof InterruptedIOException) {
+      return "timeout: no response within the delivery timeout";
+    }
+    if (e instanceof ConnectException) {
+      return "connection refused: " + e.getMessage();
+    }
+    if (e instanceof java.net.UnknownHostException) {
+      return "unknown host: " + e.getMessage();
+    }
+    if (e instanceof SSLException) {
+      return "TLS failed: " + e.getMessage();
+    }
+    return e.getClass().getSimpleName() + ": " + e.getMessage();
+  }
+
+  private static long micros(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1_000;
+  }
+
+  @Override
+  public void close() {
+    client.dispatcher().executorService().shutdown();
+    client.connectionPool().evictAll();
+  }
+}

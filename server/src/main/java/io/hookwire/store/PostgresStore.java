@@ -26,6 +26,7 @@ public final class PostgresStore extends SqlStore {
     config.setJdbcUrl(jdbcUrl);
     config.setPoolName("hookwire-postgres");
     config.setMaximumPoolSize(poolSize);
+    config.setMinimumIdle(Math.min(2, poolSize));
     // Multi-row INSERTs for batches: publish and record write many rows per transaction.
     config.addDataSourceProperty("reWriteBatchedInserts", "true");
     config.addDataSourceProperty("ApplicationName", "hookwire");

@@ -1,0 +1,139 @@
+package io.hookwire.testing;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A webhook receiver on 127.0.0.1, on a real socket: records every request and answers as the test
+ * scripts it (status codes in order, then a default; delays; redirects).
+ */
+public final class RecordingReceiver implements AutoCloseable {
+
+  /** One request as it arrived. Header names are lower case. */
+  public record Received(String path, Map<String, String> headers, byte[] body, Instant at) {
+    public String header(String name) {
+      return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    public String bodyText() {
+      return new String(body, StandardCharsets.UTF_8);
+    }
+  }
+
+  /** An answer: a status, optionally after a delay and with a Location header. */
+  public record Answer(int status, Duration delay, String location) {
+    public static Answer status(int status) {
+      return new Answer(status, Duration.ZERO, null);
+    }
+
+    public static Answer after(Duration delay, int status) {
+      return new Answer(status, delay, null);
+    }
+
+    public static Answer redirect(String location) {
+      return new Answer(302, Duration.ZERO, location);
+    }
+  }
+
+  private final HttpServer server;
+  private final List<Received> received = new CopyOnWriteArrayList<>();
+  private final ConcurrentLinkedQueue<Answer> script = new ConcurrentLinkedQueue<>();
+  private volatile Answer defaultAnswer = Answer.status(200);
+  private final CountDownLatch closing = new CountDownLatch(1);
+
+  public RecordingReceiver() {
+    try {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    server.createContext(
+        "/",
+        exchange -> {
+          byte[] body = exchange.getRequestBody().readAllBytes();
+          Map<String, String> headers = new LinkedHashMap<>();
+          exchange
+              .getRequestHeaders()
+              .forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
+          received.add(
+              new Received(exchange.getRequestURI().getPath(), headers, body, Instant.now()));
+          Answer answer = script.poll();
+          if (answer == null) {
+            answer = defaultAnswer;
+          }
+          if (!answer.delay().isZero()) {
+            try {
+              // Holds the response back like a slow receiver; the test's close() cuts it short.
+              closing.await(answer.delay().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          if (answer.location() != null) {
+            exchange.getResponseHeaders().add("Location", answer.location());
+          }
+          byte[] reply = ("status " + answer.status()).getBytes(StandardCharsets.UTF_8);
+          try {
+            exchange.sendResponseHeaders(answer.status(), reply.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+              out.write(reply);
+            }
+          } catch (IOException e) {
+            // The client gave up (a timeout under test): nothing to answer.
+          }
+        });
+    server.start();
+  }
+
+  /** {@code http://127.0.0.1:PORT/path} */
+  public String url(String path) {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** Answers the next requests with these, in order; then the default again. */
+  public RecordingReceiver enqueue(Answer... answers) {
+    script.addAll(List.of(answers));
+    return this;
+  }
+
+  public RecordingReceiver answerByDefault(Answer answer) {
+    this.defaultAnswer = answer;
+    return this;
+  }
+
+  public List<Received> received() {
+    return new ArrayList<>(received);
+  }
+
+  public List<Received> receivedOn(String path) {
+    return received.stream().filter(r -> r.path().equals(path)).toList();
+  }
+
+  @Override
+  public void close() {
+    closing.countDown();
+    server.stop(0);
+  }
+}

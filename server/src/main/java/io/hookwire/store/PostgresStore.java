@@ -49,8 +49,8 @@ public final class PostgresStore extends SqlStore {
 
   @Override
   String lockSkippingLocked() {
-    // Rows another node's claim is leasing right now are passed over, not waited for; its lease
-    // is committed before they could be seen as due again.
+    // Locked while the claim's scan reads them: another node claiming at the same moment passes
+    // over them (never waits) and leases the next due payloads instead.
     return "FOR UPDATE OF p SKIP LOCKED";
   }
 }

@@ -3,9 +3,6 @@ package io.hookwire.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.SQLException;
-import java.util.Collection;
-import java.util.List;
-import org.jdbi.v3.core.Handle;
 
 /**
  * The production store. Any number of nodes share one database: the claim locks the rows it leases
@@ -46,33 +43,14 @@ public final class PostgresStore extends SqlStore {
   }
 
   @Override
-  List<List<String>> leaseDue(
-      Handle h,
-      int limit,
-      int requestsPerWebhook,
-      Collection<String> busy,
-      long nowMs,
-      long leaseUntilMs) {
-    return lease(
-        h,
-        "WITH "
-            + DUE
-            + """
-            ,
-            locked AS (
-              -- Rechecked under the lock: another node may have leased the row meanwhile.
-              SELECT p.account_id, p.id FROM payload p
-              JOIN capped c ON c.account_id = p.account_id AND c.id = p.id
-              WHERE p.state IN ('pending', 'in_flight') AND p.due_at <= :now
-              FOR UPDATE OF p SKIP LOCKED
-            )
-            UPDATE payload p SET state = 'in_flight', due_at = :lease, attempts = p.attempts + 1
-            FROM locked l WHERE p.account_id = l.account_id AND p.id = l.id
-            RETURNING p.account_id, p.id""",
-        limit,
-        requestsPerWebhook,
-        busy,
-        nowMs,
-        leaseUntilMs);
+  String lockRow() {
+    return "FOR UPDATE";
+  }
+
+  @Override
+  String lockSkippingLocked() {
+    // Locked while the claim's scan reads them: another node claiming at the same moment passes
+    // over them (never waits) and leases the next due payloads instead.
+    return "FOR UPDATE OF p SKIP LOCKED";
   }
 }

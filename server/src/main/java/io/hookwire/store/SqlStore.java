@@ -13,10 +13,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -48,6 +51,12 @@ abstract class SqlStore implements Store {
 
   /** Whether {@code e} is a violation of a unique index (a concurrent idempotent publish). */
   abstract boolean isUniqueViolation(Throwable e);
+
+  /** Appended to a SELECT of one row that the transaction goes on to change. */
+  abstract String lockRow();
+
+  /** Appended to the claim's scan of due payloads (alias {@code p}). */
+  abstract String lockSkippingLocked();
 
   // Accounts
 
@@ -127,8 +136,13 @@ abstract class SqlStore implements Store {
   }
 
   private static Optional<WebhookRow> findWebhook(Handle h, String accountId, String webhookId) {
+    return findWebhook(h, accountId, webhookId, "");
+  }
+
+  private static Optional<WebhookRow> findWebhook(
+      Handle h, String accountId, String webhookId, String lock) {
     return h.createQuery(
-            "SELECT " + WEBHOOK_COLUMNS + " FROM webhook WHERE account_id = ? AND id = ?")
+            "SELECT " + WEBHOOK_COLUMNS + " FROM webhook WHERE account_id = ? AND id = ? " + lock)
         .bind(0, accountId)
         .bind(1, webhookId)
         .map((rs, ctx) -> webhookRow(rs))
@@ -140,7 +154,7 @@ abstract class SqlStore implements Store {
     StringBuilder where = new StringBuilder(" WHERE account_id = :account");
     q.event().ifPresent(e -> where.append(" AND event = :event"));
     q.name().ifPresent(n -> where.append(" AND LOWER(name) LIKE :name ESCAPE '\\'"));
-    String column = q.order().column;
+    String sortKey = q.order().sortKey;
     return jdbi.withHandle(
         h -> {
           var count = h.createQuery("SELECT COUNT(*) FROM webhook" + where);
@@ -152,9 +166,9 @@ abstract class SqlStore implements Store {
                       + where
                       // Never-run webhooks sort after the others in both databases.
                       + " ORDER BY ("
-                      + column
+                      + sortKey
                       + " IS NULL), "
-                      + column
+                      + sortKey
                       + ", id LIMIT :limit OFFSET :offset");
           for (var statement : List.of(count, select)) {
             statement.bind("account", accountId);
@@ -184,7 +198,8 @@ abstract class SqlStore implements Store {
       String accountId, String webhookId, WebhookChanges c, Instant now) {
     return jdbi.inTransaction(
         h -> {
-          Optional<WebhookRow> before = findWebhook(h, accountId, webhookId);
+          // Locked: a concurrent update must not write back fields read before ours committed.
+          Optional<WebhookRow> before = findWebhook(h, accountId, webhookId, lockRow());
           if (before.isEmpty()) {
             return Optional.empty();
           }
@@ -211,7 +226,9 @@ abstract class SqlStore implements Store {
               .bind(8, accountId)
               .bind(9, webhookId)
               .execute();
-          if (w.enabled() && !enabled) {
+          // Whatever the webhook was: an enable also releases what a race with a publish or a
+          // record may have left held.
+          if (c.enabled().equals(Optional.of(false))) {
             // Waiting payloads wait for the enable; in-flight ones finish their attempt.
             h.createUpdate(
                     """
@@ -220,7 +237,7 @@ abstract class SqlStore implements Store {
                 .bind(0, accountId)
                 .bind(1, webhookId)
                 .execute();
-          } else if (!w.enabled() && enabled) {
+          } else if (c.enabled().equals(Optional.of(true))) {
             // Due at their creation time: the dispatcher takes the oldest first. Each gets a
             // fresh retry schedule, as if published now.
             h.createUpdate(
@@ -428,57 +445,44 @@ abstract class SqlStore implements Store {
   // Delivery
 
   /**
-   * The due payloads to lease: the oldest first, at most {@code :requests × batch size} of any one
-   * webhook, none of a busy webhook. Dialects wrap it with their locking.
+   * Claim rounds at most: each round after the first only runs because a webhook reached its cap,
+   * and leaves that webhook out, so this bounds the claim's time when a few webhooks' backlogs fill
+   * the oldest due payloads.
    */
-  static final String DUE =
+  static final int CLAIM_ROUNDS = 8;
+
+  /**
+   * Leases the oldest due payloads: at most {@code :requests × batch size} of any one webhook, none
+   * of a webhook in {@code <excluded>} or disabled, at most {@code :limit} in all.
+   */
+  static final String LEASE =
       """
-      candidates AS (
-        SELECT p.account_id, p.id, p.webhook_id, p.due_at FROM payload p
+      WITH candidates AS (
+        SELECT p.account_id, p.id, p.webhook_id, p.due_at, w.batch_size FROM payload p
+        -- A lease that ran out while its webhook was disabled, or a publish that raced a disable,
+        -- leaves payloads due for a disabled webhook: they wait for the enable. Payloads of a
+        -- deleted webhook (a publish that raced the delete) are never due.
+        JOIN webhook w ON w.account_id = p.account_id AND w.id = p.webhook_id AND w.is_enabled = 1
         WHERE p.state IN ('pending', 'in_flight') AND p.due_at <= :now
-          AND p.webhook_id NOT IN (<busy>)
-        ORDER BY p.due_at
+          AND p.webhook_id NOT IN (<excluded>)
+        ORDER BY p.due_at, p.id
+        -- Past the limit, so that webhooks at their cap leave room for others.
         LIMIT :scan
+        <lock>
       ),
       capped AS (
-        SELECT c.account_id, c.id FROM (
-          SELECT c.*, ROW_NUMBER() OVER (PARTITION BY c.webhook_id ORDER BY c.due_at) AS n
-          FROM candidates c) c
-        JOIN webhook w ON w.account_id = c.account_id AND w.id = c.webhook_id
-        WHERE c.n <= :requests * w.batch_size
-        ORDER BY c.due_at
+        -- Named apart from payload's columns, which RETURNING names unqualified (SQLite wants it).
+        SELECT account_id AS leased_account, id AS leased_id FROM (
+          SELECT c.account_id, c.id, c.due_at, c.batch_size, ROW_NUMBER() OVER (
+              PARTITION BY c.account_id, c.webhook_id ORDER BY c.due_at, c.id) AS n
+          FROM candidates c) numbered
+        WHERE n <= :requests * batch_size
+        ORDER BY due_at, id
         LIMIT :limit
-      )""";
-
-  /** Leases due payloads and returns (account_id, id) of each; the dialect's locking lives here. */
-  abstract List<List<String>> leaseDue(
-      Handle h,
-      int limit,
-      int requestsPerWebhook,
-      Collection<String> busyWebhooks,
-      long nowMs,
-      long leaseUntilMs);
-
-  /** Binds what {@link #DUE} and the lease need. */
-  static List<List<String>> lease(
-      Handle h,
-      String sql,
-      int limit,
-      int requestsPerWebhook,
-      Collection<String> busy,
-      long nowMs,
-      long leaseUntilMs) {
-    return h.createQuery(sql)
-        .bindList("busy", busy)
-        .bind("now", nowMs)
-        // Look a little past the limit so capped webhooks leave room for others.
-        .bind("scan", limit * 4)
-        .bind("requests", requestsPerWebhook)
-        .bind("limit", limit)
-        .bind("lease", leaseUntilMs)
-        .map((rs, ctx) -> List.of(rs.getString("account_id"), rs.getString("id")))
-        .list();
-  }
+      )
+      UPDATE payload SET state = 'in_flight', due_at = :lease, attempts = attempts + 1
+      FROM capped WHERE account_id = leased_account AND id = leased_id
+      RETURNING account_id, id""";
 
   @Override
   public List<Claim> claim(
@@ -487,58 +491,100 @@ abstract class SqlStore implements Store {
       Collection<String> busyWebhooks,
       Instant now,
       Instant leaseUntil) {
-    // An id that no webhook has keeps "NOT IN (...)" valid when nothing is busy.
-    Collection<String> busy = busyWebhooks.isEmpty() ? List.of("") : busyWebhooks;
     return jdbi.inTransaction(
         h -> {
-          List<List<String>> keys =
-              leaseDue(
-                  h,
-                  limit,
-                  requestsPerWebhook,
-                  busy,
-                  now.toEpochMilli(),
-                  leaseUntil.toEpochMilli());
-          if (keys.isEmpty()) {
-            return List.of();
+          List<Claim> claims = new ArrayList<>();
+          Set<String> excluded = new HashSet<>(busyWebhooks);
+          for (int round = 0; round < CLAIM_ROUNDS && claims.size() < limit; round++) {
+            List<Claim> leased =
+                details(
+                    h,
+                    lease(
+                        h,
+                        limit - claims.size(),
+                        requestsPerWebhook,
+                        excluded,
+                        now.toEpochMilli(),
+                        leaseUntil.toEpochMilli()));
+            claims.addAll(leased);
+            Map<String, Integer> perWebhook = new HashMap<>();
+            leased.forEach(c -> perWebhook.merge(c.webhookId(), 1, Integer::sum));
+            boolean someAtCap =
+                leased.stream()
+                    .anyMatch(
+                        c -> perWebhook.get(c.webhookId()) >= requestsPerWebhook * c.batchSize());
+            if (!someAtCap) {
+              // Then every due payload in the scan was leased, or the limit was reached.
+              break;
+            }
+            // Another round for the webhooks behind those at their cap. A webhook leased in this
+            // round sits the next ones out, so none gets more than its cap.
+            excluded.addAll(perWebhook.keySet());
           }
-          var query =
-              h.createQuery(
-                      """
-                  SELECT p.account_id, p.id, p.webhook_id, p.attempts, e.event,
-                    e.created AS event_created, e.data, w.url, w.secret_sealed,
-                    w.previous_secret_sealed, w.previous_secret_until, w.retry_schedule,
-                    w.batch_size
-                  FROM payload p
-                  JOIN event e ON e.account_id = p.account_id AND e.id = p.event_id
-                  JOIN webhook w ON w.account_id = p.account_id AND w.id = p.webhook_id
-                  WHERE (p.account_id, p.id) IN (VALUES <keys>)
-                  ORDER BY p.created, p.id""")
-                  .define(
-                      "keys",
-                      String.join(", ", java.util.Collections.nCopies(keys.size(), "(?, ?)")));
-          for (int i = 0; i < keys.size(); i++) {
-            query.bind(2 * i, keys.get(i).get(0)).bind(2 * i + 1, keys.get(i).get(1));
-          }
-          return query
-              .map(
-                  (rs, ctx) ->
-                      new Claim(
-                          rs.getString("account_id"),
-                          rs.getString("id"),
-                          rs.getString("webhook_id"),
-                          rs.getInt("attempts"),
-                          EventType.valueOf(rs.getString("event")),
-                          instant(rs, "event_created"),
-                          rs.getString("data"),
-                          rs.getString("url"),
-                          rs.getString("secret_sealed"),
-                          Optional.ofNullable(rs.getString("previous_secret_sealed")),
-                          optionalInstant(rs, "previous_secret_until"),
-                          Optional.ofNullable(rs.getString("retry_schedule")),
-                          rs.getInt("batch_size")))
-              .list();
+          return claims;
         });
+  }
+
+  /** One round of the claim: leases due payloads and returns (account_id, id) of each. */
+  private List<List<String>> lease(
+      Handle h,
+      int limit,
+      int requestsPerWebhook,
+      Collection<String> excluded,
+      long nowMs,
+      long leaseUntilMs) {
+    return h.createQuery(LEASE)
+        .define("lock", lockSkippingLocked())
+        // An id that no webhook has keeps "NOT IN (...)" valid when nothing is excluded.
+        .bindList("excluded", excluded.isEmpty() ? List.of("") : List.copyOf(excluded))
+        .bind("now", nowMs)
+        .bind("scan", limit * 4)
+        .bind("requests", requestsPerWebhook)
+        .bind("limit", limit)
+        .bind("lease", leaseUntilMs)
+        .map((rs, ctx) -> List.of(rs.getString("account_id"), rs.getString("id")))
+        .list();
+  }
+
+  /** What sending needs for each leased payload, oldest first. */
+  private static List<Claim> details(Handle h, List<List<String>> keys) {
+    if (keys.isEmpty()) {
+      return List.of();
+    }
+    var query =
+        h.createQuery(
+                """
+                SELECT p.account_id, p.id, p.webhook_id, p.attempts, e.event,
+                  e.created AS event_created, e.data, w.url, w.secret_sealed,
+                  w.previous_secret_sealed, w.previous_secret_until, w.retry_schedule,
+                  w.batch_size
+                FROM payload p
+                JOIN event e ON e.account_id = p.account_id AND e.id = p.event_id
+                JOIN webhook w ON w.account_id = p.account_id AND w.id = p.webhook_id
+                WHERE (p.account_id, p.id) IN (VALUES <keys>)
+                ORDER BY p.created, p.id""")
+            .define("keys", String.join(", ", Collections.nCopies(keys.size(), "(?, ?)")));
+    for (int i = 0; i < keys.size(); i++) {
+      query.bind(2 * i, keys.get(i).get(0)).bind(2 * i + 1, keys.get(i).get(1));
+    }
+    return query
+        .map(
+            (rs, ctx) ->
+                new Claim(
+                    rs.getString("account_id"),
+                    rs.getString("id"),
+                    rs.getString("webhook_id"),
+                    rs.getInt("attempts"),
+                    EventType.valueOf(rs.getString("event")),
+                    instant(rs, "event_created"),
+                    rs.getString("data"),
+                    rs.getString("url"),
+                    rs.getString("secret_sealed"),
+                    Optional.ofNullable(rs.getString("previous_secret_sealed")),
+                    optionalInstant(rs, "previous_secret_until"),
+                    Optional.ofNullable(rs.getString("retry_schedule")),
+                    rs.getInt("batch_size")))
+        .list();
   }
 
   @Override
@@ -558,7 +604,10 @@ abstract class SqlStore implements Store {
                           AND w.id = payload.webhook_id AND w.is_enabled = 1)
                       THEN 'held' ELSE :state END,
                     due_at = :due
-                  WHERE account_id = :account AND id = :id AND state = 'in_flight'""");
+                  WHERE account_id = :account AND id = :id AND state = 'in_flight'
+                    -- An attempt whose lease ran out may answer while the next attempt runs:
+                    -- only its success still counts; the next attempt decides anything else.
+                    AND (attempts = :attempt OR :state = 'delivered')""");
           PreparedBatch logs =
               h.prepareBatch(
                   """
@@ -572,6 +621,7 @@ abstract class SqlStore implements Store {
                 .bind("due", a.dueAt().toEpochMilli())
                 .bind("account", a.accountId())
                 .bind("id", a.payloadId())
+                .bind("attempt", a.attempt())
                 .add();
             logs.bind(0, a.accountId())
                 .bind(1, a.logId())
@@ -606,8 +656,11 @@ abstract class SqlStore implements Store {
   public int resend(String accountId, String webhookId, Optional<Instant> since, Instant now) {
     return jdbi.inTransaction(
         h -> {
+          // Locked: an enable or disable committing meanwhile would leave these in the wrong state.
           boolean enabled =
-              findWebhook(h, accountId, webhookId).map(r -> r.webhook().enabled()).orElse(false);
+              findWebhook(h, accountId, webhookId, lockRow())
+                  .map(r -> r.webhook().enabled())
+                  .orElse(false);
           return h.createUpdate(
                   """
                   UPDATE payload SET state = :state, attempts = 0, due_at = created

@@ -4,9 +4,12 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collection;
-import java.util.List;
-import org.jdbi.v3.core.Handle;
+import java.sql.SQLException;
+import java.util.Locale;
+import org.sqlite.Function;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteDataSource;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
@@ -28,17 +31,21 @@ public final class SqliteStore extends SqlStore {
     } catch (java.io.IOException e) {
       throw new IllegalStateException("cannot create the data directory " + dataDir, e);
     }
+    SQLiteConfig sqlite = new SQLiteConfig();
+    sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    // FULL: a commit is on disk before the API answers, power loss included.
+    sqlite.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    sqlite.setBusyTimeout(30_000);
+    sqlite.enforceForeignKeys(true);
+    sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    SQLiteDataSource connections = new UnicodeLowerDataSource(sqlite);
+    connections.setUrl("jdbc:sqlite:" + dataDir.resolve(FILE_NAME).toAbsolutePath());
+
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl("jdbc:sqlite:" + dataDir.resolve(FILE_NAME).toAbsolutePath());
+    config.setDataSource(connections);
     config.setPoolName("hookwire-sqlite");
     // Readers run beside the one writer in WAL mode; more connections only queue on the lock.
     config.setMaximumPoolSize(8);
-    config.addDataSourceProperty("journal_mode", "WAL");
-    // FULL: a commit is on disk before the API answers, power loss included.
-    config.addDataSourceProperty("synchronous", "FULL");
-    config.addDataSourceProperty("busy_timeout", "30000");
-    config.addDataSourceProperty("foreign_keys", "true");
-    config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
     HikariDataSource dataSource = new HikariDataSource(config);
     migrate(dataSource);
     return new SqliteStore(dataSource);
@@ -55,27 +62,47 @@ public final class SqliteStore extends SqlStore {
     return false;
   }
 
-  @Override
-  List<List<String>> leaseDue(
-      Handle h,
-      int limit,
-      int requestsPerWebhook,
-      Collection<String> busy,
-      long nowMs,
-      long leaseUntilMs) {
-    return lease(
-        h,
-        "WITH "
-            + DUE
-            + """
+  // The IMMEDIATE transaction already holds the database's one write lock: nothing else can
+  // change a row under us, and no other claim runs beside ours.
 
-            UPDATE payload SET state = 'in_flight', due_at = :lease, attempts = attempts + 1
-            WHERE (account_id, id) IN (SELECT account_id, id FROM capped)
-            RETURNING account_id, id""",
-        limit,
-        requestsPerWebhook,
-        busy,
-        nowMs,
-        leaseUntilMs);
+  @Override
+  String lockRow() {
+    return "";
+  }
+
+  @Override
+  String lockSkippingLocked() {
+    return "";
+  }
+
+  /**
+   * Connections whose {@code lower()} folds all of Unicode, as PostgreSQL's does: SQLite's own
+   * folds ASCII only, so the webhook name filter ({@code LOWER(name) LIKE ...}) would miss
+   * "Übersicht" when asked for "übersicht", or even for "Übersicht" (the pattern is folded in
+   * Java).
+   */
+  private static final class UnicodeLowerDataSource extends SQLiteDataSource {
+    UnicodeLowerDataSource(SQLiteConfig config) {
+      super(config);
+    }
+
+    @Override
+    public SQLiteConnection getConnection(String username, String password) throws SQLException {
+      SQLiteConnection connection = super.getConnection(username, password);
+      Function.create(connection, "lower", new UnicodeLower(), 1, Function.FLAG_DETERMINISTIC);
+      return connection;
+    }
+  }
+
+  private static final class UnicodeLower extends Function {
+    @Override
+    protected void xFunc() throws SQLException {
+      String text = value_text(0);
+      if (text == null) {
+        result();
+      } else {
+        result(text.toLowerCase(Locale.ROOT));
+      }
+    }
   }
 }

@@ -5,17 +5,21 @@ import java.util.Optional;
 
 /** The {@code _order} values of the API reference and the column each sorts by. */
 public enum WebhookOrder {
-  name("name"),
-  description("description"),
+  // Text sorts case-insensitively, as people read a list of names, and alike in both stores:
+  // otherwise SQLite compares bytes ("Zulu" before "alpha") and PostgreSQL follows the database's
+  // collation.
+  name("LOWER(name)"),
+  description("LOWER(description)"),
   lastExecutionDate("last_execution"),
   isEnabled("is_enabled"),
   created("created"),
   modified("modified");
 
-  final String column;
+  /** The SQL expression to sort by. */
+  final String sortKey;
 
-  WebhookOrder(String column) {
-    this.column = column;
+  WebhookOrder(String sortKey) {
+    this.sortKey = sortKey;
   }
 
   public static Optional<WebhookOrder> parse(String value) {

@@ -1,0 +1,155 @@
+package io.hookwire.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.hookwire.core.Account;
+import io.hookwire.core.EventType;
+import io.hookwire.testing.PostgresDatabase;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The contract on PostgreSQL, plus what only PostgreSQL's row locking has to show. */
+class PostgresStoreTest extends StoreContract {
+  private String databaseUrl;
+
+  @Override
+  Store openStore(Path dataDir) {
+    databaseUrl = PostgresDatabase.create();
+    return PostgresStore.open(databaseUrl, 4);
+  }
+
+  @Override
+  void dropStore() {
+    String name = databaseUrl.replaceFirst("^jdbc:postgresql://[^/]*/([^?]*).*$", "$1");
+    try (Connection c = DriverManager.getConnection(PostgresDatabase.adminUrl().orElseThrow());
+        Statement s = c.createStatement()) {
+      s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot drop the test database " + name, e);
+    }
+  }
+
+  @Test
+  void claimSkipsPayloadsAnotherClaimHoldsAndTakesTheNextOnes() throws Exception {
+    Account account = account();
+    webhook(account, EventType.newLead, "CRM");
+    for (int i = 0; i < 10; i++) {
+      publish(account, EventType.newLead, T0.plusMillis(i));
+    }
+    Instant now = T0.plusSeconds(1);
+
+    try (Connection other = DriverManager.getConnection(databaseUrl)) {
+      // Another node's claim, caught between locking its rows and committing.
+      other.setAutoCommit(false);
+      List<String> held = new ArrayList<>();
+      try (Statement s = other.createStatement();
+          ResultSet rs =
+              s.executeQuery("SELECT id FROM payload ORDER BY due_at, id LIMIT 4 FOR UPDATE")) {
+        while (rs.next()) {
+          held.add(rs.getString(1));
+        }
+      }
+
+      List<Claim> claims =
+          CompletableFuture.supplyAsync(() -> claim(4, now, now.plus(LEASE)))
+              .get(30, TimeUnit.SECONDS);
+
+      assertThat(claims).hasSize(4).extracting(Claim::payloadId).doesNotContainAnyElementsOf(held);
+      other.rollback();
+    }
+    assertThat(claimAll(now)).hasSize(6);
+  }
+
+  @Test
+  void updateOfOtherFieldsDoesNotUndoADisableCommittedMeanwhile() throws Exception {
+    Account account = account();
+    WebhookRow hook = webhook(account, EventType.newLead, "CRM");
+
+    try (Connection other = DriverManager.getConnection(databaseUrl)) {
+      // Another request's disable, between its UPDATE and its commit.
+      other.setAutoCommit(false);
+      execute(other, "UPDATE webhook SET is_enabled = 0 WHERE id = '" + id(hook) + "'");
+
+      CompletableFuture<Optional<WebhookRow>> rename =
+          CompletableFuture.supplyAsync(
+              () ->
+                  store.updateWebhook(
+                      account.id(), id(hook), changes().name("Sales CRM").build(), T0));
+      awaitBlockedOrDone(rename);
+      other.commit();
+
+      WebhookRow renamed = rename.get(30, TimeUnit.SECONDS).orElseThrow();
+      assertThat(renamed.webhook().name()).isEqualTo("Sales CRM");
+      assertThat(renamed.webhook().enabled()).isFalse();
+    }
+    assertThat(store.findWebhook(account.id(), id(hook)).orElseThrow().webhook().enabled())
+        .isFalse();
+  }
+
+  @Test
+  void resendWaitsForAnEnableCommittingMeanwhileAndQueuesThePayloads() throws Exception {
+    Account account = account();
+    WebhookRow hook = webhook(account, EventType.newLead, "CRM");
+    publish(account, EventType.newLead, T0);
+    store.record(List.of(attempt(claimAll(T0).get(0), "failed", T0.plusSeconds(1))));
+    store.updateWebhook(account.id(), id(hook), enabled(false), T0.plusSeconds(2));
+
+    try (Connection other = DriverManager.getConnection(databaseUrl)) {
+      // Another request's enable, between its UPDATE and its commit.
+      other.setAutoCommit(false);
+      execute(other, "UPDATE webhook SET is_enabled = 1 WHERE id = '" + id(hook) + "'");
+
+      CompletableFuture<Integer> resend =
+          CompletableFuture.supplyAsync(
+              () -> store.resend(account.id(), id(hook), Optional.empty(), T0.plusSeconds(3)));
+      awaitBlockedOrDone(resend);
+      other.commit();
+
+      assertThat(resend.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+    }
+    assertThat(store.countPayloads(account.id(), id(hook), "held")).isZero();
+    assertThat(claimAll(T0.plusSeconds(3))).hasSize(1);
+  }
+
+  private static void execute(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  /** Waits until {@code call} finishes or waits on a row lock in this test's database. */
+  private void awaitBlockedOrDone(CompletableFuture<?> call) throws SQLException {
+    try (Connection watcher = DriverManager.getConnection(databaseUrl)) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                if (call.isDone()) {
+                  return true;
+                }
+                try (Statement s = watcher.createStatement();
+                    ResultSet rs =
+                        s.executeQuery(
+                            """
+                            SELECT COUNT(*) FROM pg_stat_activity
+                            WHERE datname = current_database() AND wait_event_type = 'Lock'""")) {
+                  rs.next();
+                  return rs.getInt(1) > 0;
+                }
+              });
+    }
+  }
+}

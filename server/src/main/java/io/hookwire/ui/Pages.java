@@ -249,7 +249,7 @@ final class Pages {
                 <td data-label="Description" class="description">{}</td>
                 <td data-label="Event"><code title="{}">{}</code></td>
                 <td data-label="URL" class="url">{}</td>
-                <td data-label="Status">{}</td>
+                <td data-label="Status" class="nowrap">{}</td>
                 <td data-label="Last Run (UTC)" class="nowrap">{}</td>
               </tr>
               """,
@@ -258,7 +258,7 @@ final class Pages {
               w.description(),
               w.event().description(),
               w.event().name(),
-              w.url(),
+              breakable(w.url()),
               status,
               lastRun));
     }
@@ -285,7 +285,7 @@ final class Pages {
         Html.of(
             """
             <div class="page-head"><div><h1>New Webhook</h1>
-            <p class="muted">Oktopost-style webhooks send every event with an HTTP POST.</p>
+            <p class="muted">Every event it subscribes to is sent to its URL with an HTTP POST.</p>
             </div></div>
             <section class="card">
               {}
@@ -581,14 +581,17 @@ final class Pages {
     if (form.errors().isEmpty()) {
       return Html.EMPTY;
     }
+    // General errors first, then the fields in the order the form shows them.
     List<Html> items = new ArrayList<>();
-    form.errors()
+    form.errors().entrySet().stream()
+        .filter(e -> !FORM_FIELDS.contains(e.getKey()))
+        .forEach(e -> items.add(Html.of("<li>{}</li>", e.getValue())));
+    FORM_FIELDS.stream()
+        .filter(form.errors()::containsKey)
         .forEach(
-            (field, message) ->
+            field ->
                 items.add(
-                    FORM_FIELDS.contains(field)
-                        ? Html.of("<li><a href=\"#f-{}\">{}</a></li>", field, message)
-                        : Html.of("<li>{}</li>", message)));
+                    Html.of("<li><a href=\"#f-{}\">{}</a></li>", field, form.errors().get(field))));
     return Html.of(
         """
         <div class="alert error" role="alert" tabindex="-1" id="error-summary">
@@ -677,7 +680,8 @@ final class Pages {
                 <h2>How to verify signatures</h2>
                 <p>Every request carries the webhook id in <code>X-Oktopost-Webhook</code>, the
                 payload ids in <code>X-Oktopost-Payload</code>, and three signatures of the raw
-                body. Check any one of them, computed over the body exactly as received:</p>
+                body. Check any one of them, computed over the body exactly as received; the Standard
+                Webhooks one also protects against replays:</p>
                 <ul class="spaced">
                   <li><code>X-Oktopost-Secret</code>: hex HMAC-SHA1 of the raw body, keyed with
                   the Secret (Oktopost's help article).</li>
@@ -1039,6 +1043,18 @@ final class Pages {
         "<time datetime=\"{}\">{}</time>",
         ISO.format(at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)),
         Clocks.format(at));
+  }
+
+  /** A URL that wraps after its slashes, rather than anywhere, when its column is narrow. */
+  static Html breakable(String url) {
+    List<Html> parts = new ArrayList<>();
+    int from = 0;
+    for (int slash = url.indexOf('/'); slash >= 0; slash = url.indexOf('/', slash + 1)) {
+      parts.add(Html.of("{}<wbr>", url.substring(from, slash + 1)));
+      from = slash + 1;
+    }
+    parts.add(Html.of("{}", url.substring(from)));
+    return Html.join(parts);
   }
 
   static String webhookPath(String id) {

@@ -16,11 +16,13 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpStatus;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -371,7 +373,7 @@ public final class AdminUi {
                 + "/sign-in"
                 + (next.equals(ROOT + "/webhooks")
                     ? ""
-                    : "?next=" + java.net.URLEncoder.encode(next, StandardCharsets.UTF_8)));
+                    : "?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8)));
         return;
       }
       run(ctx, session, () -> handler.handle(ctx, session.get()));
@@ -496,7 +498,7 @@ public final class AdminUi {
 
   private static String formParam(Context ctx, String name) {
     String type = ctx.contentType();
-    if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith(FORM)) {
+    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith(FORM)) {
       return null;
     }
     return ctx.formParam(name);

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +29,7 @@ final class Assets {
 
   Assets() {
     MessageDigest digest = sha256();
-    Map<String, Asset> loaded = new java.util.HashMap<>();
+    Map<String, Asset> loaded = new HashMap<>();
     for (String name : TYPES.keySet().stream().sorted().toList()) {
       byte[] bytes = read("/ui/assets/" + name);
       digest.update(bytes);

@@ -20,8 +20,12 @@ import io.hookwire.ui.Sessions.OneTimeSecret;
 import io.hookwire.ui.Sessions.Session;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -199,15 +203,13 @@ final class Pages {
   private static String filterQuery(ListView view) {
     StringBuilder q = new StringBuilder();
     if (!view.nameFilter().isEmpty()) {
-      q.append("&name=").append(java.net.URLEncoder.encode(view.nameFilter(), UTF8));
+      q.append("&name=").append(URLEncoder.encode(view.nameFilter(), StandardCharsets.UTF_8));
     }
     if (!view.eventFilter().isEmpty()) {
-      q.append("&event=").append(java.net.URLEncoder.encode(view.eventFilter(), UTF8));
+      q.append("&event=").append(URLEncoder.encode(view.eventFilter(), StandardCharsets.UTF_8));
     }
     return q.toString();
   }
-
-  private static final java.nio.charset.Charset UTF8 = java.nio.charset.StandardCharsets.UTF_8;
 
   private Html webhookTable(List<Listed> items) {
     List<Html> rows = new ArrayList<>();
@@ -884,7 +886,7 @@ final class Pages {
         """,
         time(e.created()),
         code,
-        java.math.BigDecimal.valueOf(e.executionMicros(), 6).toPlainString(),
+        BigDecimal.valueOf(e.executionMicros(), 6).toPlainString(),
         duration(e.executionMicros()),
         e.attempt(),
         e.payloadId(),
@@ -1041,7 +1043,7 @@ final class Pages {
   private static Html time(Instant at) {
     return Html.of(
         "<time datetime=\"{}\">{}</time>",
-        ISO.format(at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)),
+        ISO.format(at.truncatedTo(ChronoUnit.SECONDS)),
         Clocks.format(at));
   }
 

@@ -13,6 +13,7 @@ import io.hookwire.security.SecretBox;
 import io.hookwire.security.TargetPolicy;
 import io.hookwire.store.Store;
 import io.hookwire.store.Stores;
+import io.hookwire.ui.AdminUi;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import java.time.Clock;
@@ -64,9 +65,10 @@ public final class Hookwire implements AutoCloseable {
     Events events =
         new Events(
             store, b.clock, config.idempotencyWindow(), config.maxEventBytes(), dispatcher::wake);
+    Auth auth = new Auth(store);
     Api api =
         new Api(
-            new Auth(store),
+            auth,
             webhooks,
             events,
             new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), b.clock));
@@ -82,6 +84,7 @@ public final class Hookwire implements AutoCloseable {
               cfg.jetty.port = config.port();
               cfg.routes.get("/health", ctx -> ctx.json(Map.of("Result", true, "Status", "ok")));
               api.register(cfg);
+              new AdminUi(auth, webhooks, b.clock).register(cfg);
             });
     javalin.start();
     log.info(

@@ -4,9 +4,17 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.WeakHashMap;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.spi.JdbiPlugin;
+import org.sqlite.Function;
+import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
@@ -18,8 +26,40 @@ import org.sqlite.SQLiteException;
 public final class SqliteStore extends SqlStore {
   public static final String FILE_NAME = "hookwire.db";
 
+  /** Connections that have {@link UnicodeLower}: each gets it once, on its first use. */
+  private final Set<SQLiteConnection> withUnicodeLower =
+      Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+
   private SqliteStore(HikariDataSource dataSource) {
     super(dataSource);
+    jdbi.installPlugin(
+        new JdbiPlugin() {
+          @Override
+          public Handle customizeHandle(Handle handle) throws SQLException {
+            SQLiteConnection connection = handle.getConnection().unwrap(SQLiteConnection.class);
+            if (withUnicodeLower.add(connection)) {
+              Function.create(
+                  connection, "lower", new UnicodeLower(), 1, Function.FLAG_DETERMINISTIC);
+            }
+            return handle;
+          }
+        });
+  }
+
+  /**
+   * SQLite's own LOWER folds ASCII only, so a name filter for "Ärger" would not even find "Ärger";
+   * this one folds as Java and PostgreSQL do, so both stores filter and sort alike.
+   */
+  private static final class UnicodeLower extends Function {
+    @Override
+    protected void xFunc() throws SQLException {
+      String text = value_text(0);
+      if (text == null) {
+        result();
+      } else {
+        result(text.toLowerCase(Locale.ROOT));
+      }
+    }
   }
 
   public static SqliteStore open(Path dataDir) {

@@ -5,8 +5,10 @@ import java.util.Optional;
 
 /** The {@code _order} values of the API reference and the column each sorts by. */
 public enum WebhookOrder {
-  name("name"),
-  description("description"),
+  // Text sorts ignoring case, as Oktopost's lists do ("alpha" before "Bravo"); binary order in
+  // both databases would put every capital first.
+  name("LOWER(name)"),
+  description("LOWER(description)"),
   lastExecutionDate("last_execution"),
   isEnabled("is_enabled"),
   created("created"),

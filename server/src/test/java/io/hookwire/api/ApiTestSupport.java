@@ -3,8 +3,12 @@ package io.hookwire.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hookwire.core.Account;
+import io.hookwire.security.ApiKeys;
 import io.hookwire.testing.ApiClient;
 import io.hookwire.testing.ApiClient.Answer;
+import io.hookwire.testing.TestServer;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +54,22 @@ final class ApiTestSupport {
   static final String API_DATE = "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}";
 
   private ApiTestSupport() {}
+
+  /** An account's Basic auth credentials, for tests that send them by other means. */
+  record Credentials(String accountId, String apiKey) {
+    /** As curl's {@code -u} takes them. */
+    String userAndPassword() {
+      return accountId + ":" + apiKey;
+    }
+  }
+
+  /** A new account on this server, and its credentials. */
+  static Credentials newCredentials(TestServer server, String accountName) {
+    String key = ApiKeys.generate();
+    Account account =
+        server.server.store().createAccount(accountName, ApiKeys.hash(key), Instant.now());
+    return new Credentials(account.id(), key);
+  }
 
   /**
    * A form in the given order, each parameter written as curl's {@code -d} takes it: {@code

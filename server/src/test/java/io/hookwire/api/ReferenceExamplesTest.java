@@ -7,13 +7,13 @@ import static io.hookwire.api.ApiTestSupport.assertError;
 import static io.hookwire.api.ApiTestSupport.createWebhook;
 import static io.hookwire.api.ApiTestSupport.fieldNames;
 import static io.hookwire.api.ApiTestSupport.form;
+import static io.hookwire.api.ApiTestSupport.newCredentials;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hookwire.core.Account;
-import io.hookwire.security.ApiKeys;
+import io.hookwire.api.ApiTestSupport.Credentials;
 import io.hookwire.testing.ApiClient;
 import io.hookwire.testing.ApiClient.Answer;
 import io.hookwire.testing.RecordingReceiver;
@@ -22,7 +22,6 @@ import io.hookwire.testing.TestServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -376,10 +375,7 @@ class ReferenceExamplesTest {
     // End to end: the reference promises copy-paste curl commands. This runs the real curl binary
     // on the examples exactly as printed; only the credentials and the host are filled in.
     TestServer server = servers.on(kind);
-    String key = ApiKeys.generate();
-    Account account =
-        server.server.store().createAccount("Real curl", ApiKeys.hash(key), Instant.now());
-    Curl curl = new Curl(account.id() + ":" + key, server.baseUrl());
+    Curl curl = new Curl(newCredentials(server, "Real curl"), server.baseUrl());
 
     JsonNode created =
         curl.run(
@@ -444,12 +440,12 @@ class ReferenceExamplesTest {
   }
 
   /** Runs a printed curl example against this server, with these credentials. */
-  private record Curl(String credentials, String baseUrl) {
+  private record Curl(Credentials credentials, String baseUrl) {
     JsonNode run(String example) throws IOException, InterruptedException {
       List<String> command = new ArrayList<>();
       for (String word : shellWords(example)) {
         command.add(
-            word.replace("ACCOUNT_ID:API_KEY", credentials)
+            word.replace("ACCOUNT_ID:API_KEY", credentials.userAndPassword())
                 .replace("https://api.oktopost.com", baseUrl));
       }
       Process curl =

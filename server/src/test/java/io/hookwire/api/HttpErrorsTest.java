@@ -41,9 +41,14 @@ class HttpErrorsTest {
     String id = createWebhook(api);
     JsonNode before = allWebhooks(api);
 
-    assertError(api.delete("/v2/webhook"), 405, "API");
+    Answer delete = api.delete("/v2/webhook");
+    assertError(delete, 405, "API");
+    assertThat(delete.headers().get("Allow")).isEqualTo("GET, POST");
     assertError(api.raw("PUT", "/v2/webhook", FORM, bytes("name=x")), 405, "API");
-    assertError(api.raw("PATCH", "/v2/webhook/" + id, FORM, bytes("name=x")), 405, "API");
+    Answer patch = api.raw("PATCH", "/v2/webhook/" + id, FORM, bytes("name=x"));
+    assertError(patch, 405, "API");
+    assertThat(patch.headers().get("Allow").split(", "))
+        .containsExactlyInAnyOrder("GET", "POST", "PUT", "DELETE");
     assertError(api.get("/v2/webhook/" + id + "/rotate-secret"), 405, "API");
     assertError(api.get("/v2/event"), 405, "API");
     assertError(api.delete("/v2/webhook-log/" + id), 405, "API");

@@ -28,7 +28,8 @@ public final class JettyErrors extends ErrorHandler {
         switch (code) {
           case 431 -> "the request headers are too large";
           case 413 -> "the request body is too large";
-          default -> HttpStatus.getMessage(code);
+          // Jetty's reason, e.g. "Ambiguous URI encoding", says more than the status name.
+          default -> message == null || message.isBlank() ? HttpStatus.getMessage(code) : message;
         };
     byte[] body;
     try {

@@ -70,6 +70,17 @@ class HttpErrorsTest {
 
   @ParameterizedTest
   @EnumSource(StoreKind.class)
+  void pathsJettyRefusesAnswerInTheErrorShape(StoreKind kind) {
+    ApiClient api = servers.on(kind).newAccount("Odd paths");
+
+    Answer nul = api.get("/v2/webhook/a%00b");
+    assertError(nul, 400, "API");
+    assertError(api.get("/v2/webhook/a%2Fb"), 404, "API");
+    assertError(api.get("/v2//webhook"), 404, "API");
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
   void webhookIdThatCannotExistAnswers404(StoreKind kind) {
     ApiClient api = servers.on(kind).newAccount("Impossible ids");
 

@@ -104,6 +104,11 @@ public final class Api {
                 case 413 -> "the request body is too large";
                 default -> e.getMessage();
               };
+          String allowed = e.getDetails().get("availableMethods");
+          if (e.getStatus() == 405 && allowed != null) {
+            // RFC 9110: a 405 names the methods the route does take.
+            ctx.header("Allow", allowed);
+          }
           ctx.status(e.getStatus()).json(Views.error(java.util.Map.of("API", message)));
         });
     r.exception(

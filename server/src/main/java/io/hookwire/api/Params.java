@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
-import java.util.List;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.eclipse.jetty.util.UrlEncoded;
 
 /**
  * A request's parameters, whichever way they came: the query string, a form body (as the
@@ -34,7 +37,9 @@ public final class Params {
   /** Query parameters, overlaid by the body's. */
   static Params from(Context ctx) {
     ObjectNode node = JsonNodeFactory.instance.objectNode();
-    ctx.queryParamMap().forEach((k, v) -> putFirst(node, k, v));
+    if (ctx.queryString() != null) {
+      node.setAll(urlEncoded(ctx.queryString(), "the query string"));
+    }
     String contentType =
         ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
     byte[] body = ctx.bodyAsBytes();
@@ -48,7 +53,7 @@ public final class Params {
       }
       node.setAll((ObjectNode) json);
     } else if (contentType.startsWith("application/x-www-form-urlencoded")) {
-      ctx.formParamMap().forEach((k, v) -> putFirst(node, k, v));
+      node.setAll(urlEncoded(utf8(body), "the form body"));
     } else {
       throw ApiException.general(
           415, "send parameters as application/x-www-form-urlencoded or application/json");
@@ -56,10 +61,39 @@ public final class Params {
     return new Params(node);
   }
 
-  private static void putFirst(ObjectNode node, String key, List<String> values) {
-    if (!values.isEmpty()) {
-      node.put(key, values.get(0));
+  private static String utf8(byte[] body) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString();
+    } catch (CharacterCodingException e) {
+      throw ApiException.general(400, "the form body is not valid UTF-8");
     }
+  }
+
+  /**
+   * Decodes {@code a=1&b=2} the way PHP (and so Oktopost) does: a {@code %} that starts no escape
+   * stays as it is, because {@code curl -d name="50% off"} sends it unescaped. A decoder that
+   * dropped such a value would answer "name is required", or ignore it in an update. The first of
+   * repeated parameters wins.
+   */
+  private static ObjectNode urlEncoded(String encoded, String where) {
+    ObjectNode values = JsonNodeFactory.instance.objectNode();
+    try {
+      UrlEncoded.decodeUtf8To(
+          encoded,
+          0,
+          encoded.length(),
+          (name, value) -> {
+            if (!values.has(name)) {
+              values.put(name, value);
+            }
+          },
+          true,
+          false,
+          false);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.general(400, where + " is not valid UTF-8");
+    }
+    return values;
   }
 
   public boolean has(String name) {

@@ -435,6 +435,10 @@ abstract class SqlStore implements Store {
       """
       candidates AS (
         SELECT p.account_id, p.id, p.webhook_id, p.due_at FROM payload p
+        -- A disabled webhook sends nothing: not the pending payloads of a publish that raced
+        -- the disable, nor the expired leases of a node that died. The enable sends them.
+        JOIN webhook cw ON cw.account_id = p.account_id AND cw.id = p.webhook_id
+          AND cw.is_enabled = 1
         WHERE p.state IN ('pending', 'in_flight') AND p.due_at <= :now
           AND p.webhook_id NOT IN (<busy>)
         ORDER BY p.due_at

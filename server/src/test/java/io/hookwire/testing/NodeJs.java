@@ -30,6 +30,10 @@ public final class NodeJs {
   private NodeJs() {}
 
   public static void assumeAvailable() {
+    assumeTrue(isAvailable(), "JavaScript round-trip tests skipped: no `node` on the PATH");
+  }
+
+  public static boolean isAvailable() {
     if (available == null) {
       try {
         Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
@@ -42,7 +46,7 @@ public final class NodeJs {
         available = false;
       }
     }
-    assumeTrue(available, "JavaScript round-trip tests skipped: no `node` on the PATH");
+    return available;
   }
 
   /** {@code JSON.stringify(JSON.parse(json))}, as UTF-8 bytes. */

@@ -57,7 +57,7 @@ public final class Hookwire implements AutoCloseable {
             config.concurrencyPerWebhook(),
             4_096,
             1_000,
-            java.time.Duration.ofSeconds(60).plus(config.deliveryTimeout().multipliedBy(4)),
+            config.deliveryLease(),
             b.pollInterval);
     this.dispatcher = new Dispatcher(store, sender, secrets, b.clock, settings);
     this.webhooks =

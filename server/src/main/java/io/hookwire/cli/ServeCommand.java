@@ -63,6 +63,15 @@ final class ServeCommand implements Callable<Integer> {
   String deliveryTimeout;
 
   @Option(
+      names = "--lease",
+      defaultValue = "${env:HOOKWIRE_LEASE:-}",
+      description =
+          "How long a node owns the payloads it claimed; those of a node that died are sent again"
+              + " when it ends. Longer than the delivery timeout (env HOOKWIRE_LEASE, default: 60s"
+              + " plus four delivery timeouts).")
+  String lease;
+
+  @Option(
       names = "--concurrency-per-webhook",
       defaultValue = "${env:HOOKWIRE_CONCURRENCY_PER_WEBHOOK:-16}",
       description =
@@ -102,6 +111,7 @@ final class ServeCommand implements Callable<Integer> {
   int rateLimitBurst;
 
   Config config() {
+    Duration timeout = duration("--delivery-timeout", deliveryTimeout);
     return new Config(
         host,
         port,
@@ -114,13 +124,14 @@ final class ServeCommand implements Callable<Integer> {
             ? List.of()
             : Arrays.stream(allowTargets.split(",")).map(Cidr::parse).toList(),
         RetrySchedule.parse(retrySchedule),
-        duration("--delivery-timeout", deliveryTimeout),
+        timeout,
         concurrencyPerWebhook,
         duration("--secret-rotation-grace", secretRotationGrace),
         Duration.ofHours(24),
         maxEventBytes,
         rateLimit,
-        rateLimitBurst);
+        rateLimitBurst,
+        lease.isBlank() ? Config.defaultLease(timeout) : duration("--lease", lease));
   }
 
   /** A single duration in the units of the retry schedule: {@code 5s}, {@code 24h}. */

@@ -28,7 +28,8 @@ public record Config(
     Duration idempotencyWindow,
     int maxEventBytes,
     double rateLimitPerSecond,
-    int rateLimitBurst) {
+    int rateLimitBurst,
+    Duration deliveryLease) {
 
   /** 5 s: the API reference's "Return a 2xx status code within 5 seconds". */
   public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofSeconds(5);
@@ -47,6 +48,57 @@ public record Config(
     if (concurrencyPerWebhook < 1) {
       throw new IllegalArgumentException("concurrency per webhook must be at least 1");
     }
+    if (deliveryLease.compareTo(deliveryTimeout) <= 0) {
+      // A shorter lease would hand a payload to another attempt while its first is on the wire.
+      throw new IllegalArgumentException("the delivery lease must be longer than the timeout");
+    }
+  }
+
+  /** With the {@linkplain #defaultLease default lease} for the delivery timeout. */
+  public Config(
+      String host,
+      int port,
+      Path dataDir,
+      Optional<String> databaseUrl,
+      int databasePoolSize,
+      Optional<String> masterKey,
+      boolean allowPrivateTargets,
+      List<Cidr> allowTargets,
+      RetrySchedule retrySchedule,
+      Duration deliveryTimeout,
+      int concurrencyPerWebhook,
+      Duration secretRotationGrace,
+      Duration idempotencyWindow,
+      int maxEventBytes,
+      double rateLimitPerSecond,
+      int rateLimitBurst) {
+    this(
+        host,
+        port,
+        dataDir,
+        databaseUrl,
+        databasePoolSize,
+        masterKey,
+        allowPrivateTargets,
+        allowTargets,
+        retrySchedule,
+        deliveryTimeout,
+        concurrencyPerWebhook,
+        secretRotationGrace,
+        idempotencyWindow,
+        maxEventBytes,
+        rateLimitPerSecond,
+        rateLimitBurst,
+        defaultLease(deliveryTimeout));
+  }
+
+  /**
+   * How long a node owns the payloads it claimed: comfortably longer than a claimed batch waits for
+   * its turn and then times out. A node that dies keeps its payloads this long; then any node sends
+   * them again.
+   */
+  public static Duration defaultLease(Duration deliveryTimeout) {
+    return Duration.ofSeconds(60).plus(deliveryTimeout.multipliedBy(4));
   }
 
   /** The defaults of {@code hookwire serve}, with the data directory given. */
@@ -87,6 +139,7 @@ public record Config(
         idempotencyWindow,
         maxEventBytes,
         rateLimitPerSecond,
-        rateLimitBurst);
+        rateLimitBurst,
+        deliveryLease);
   }
 }

@@ -2,6 +2,8 @@ package io.hookwire.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -91,8 +93,9 @@ public final class CanonicalJson {
     if (value == 0) {
       return "0"; // -0 too
     }
-    // Double.toString gives the shortest digits that round-trip (JDK 19+), as ECMA-262 requires.
-    BigDecimal decimal = new BigDecimal(Double.toString(Math.abs(value))).stripTrailingZeros();
+    // Double.toString gives the shortest digits that round-trip (JDK 19+), as ECMA-262 requires,
+    // except that it prefers two digits to one when the two are closer.
+    BigDecimal decimal = shortestDigits(Math.abs(value));
     String digits = decimal.unscaledValue().toString();
     int k = digits.length();
     int n = k - decimal.scale(); // value = 0.digits × 10^n
@@ -110,6 +113,30 @@ public final class CanonicalJson {
       out.append('e').append(n - 1 >= 0 ? "+" : "-").append(Math.abs(n - 1));
     }
     return out.toString();
+  }
+
+  /**
+   * The fewest significant digits that read back as {@code value} (positive, finite), the closest
+   * to it when several do. Double.toString's choice, but where it gives two digits and one would do
+   * (only among subnormals: 5e-324 is "4.9E-324" in Java), the closest one-digit decimal.
+   */
+  private static BigDecimal shortestDigits(double value) {
+    BigDecimal java = new BigDecimal(Double.toString(value)).stripTrailingZeros();
+    if (java.precision() != 2 || value >= Double.MIN_NORMAL) {
+      return java;
+    }
+    BigDecimal exact = new BigDecimal(value);
+    BigDecimal best = null;
+    for (RoundingMode mode : List.of(RoundingMode.FLOOR, RoundingMode.CEILING)) {
+      BigDecimal candidate = exact.round(new MathContext(1, mode));
+      if (candidate.signum() > 0
+          && candidate.doubleValue() == value
+          && (best == null
+              || candidate.subtract(exact).abs().compareTo(best.subtract(exact).abs()) < 0)) {
+        best = candidate;
+      }
+    }
+    return best == null ? java : best.stripTrailingZeros();
   }
 
   /** ECMA-262 QuoteJSONString, including the well-formed escaping of lone surrogates. */

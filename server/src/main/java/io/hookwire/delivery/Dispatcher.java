@@ -18,10 +18,13 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * <b>batch</b> them per webhook, <b>sign</b>, <b>send</b>, decide the <b>outcome</b> (delivered,
  * retry at, gave up) and <b>record</b> it with the log entry.
  *
- * <p>Each request runs on its own virtual thread. A webhook has at most {@code
- * concurrencyPerWebhook} requests on the wire and twice that claimed; a webhook at its limit is
- * left out of the next claim, so one slow or failing endpoint never holds up the others.
+ * <p>Requests run on virtual threads. A webhook has at most {@code concurrencyPerWebhook} requests
+ * on the wire, started in the order its payloads were claimed, and about twice that claimed; a
+ * webhook at its limit is left out of the next claim, so one slow or failing endpoint never holds
+ * up the others.
  */
 public final class Dispatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
@@ -136,9 +140,7 @@ public final class Dispatcher implements AutoCloseable {
             room, 2 * settings.concurrencyPerWebhook(), busy, now, now.plus(settings.lease()));
     inFlight.addAndGet(claims.size());
     for (List<Claim> batch : batches(claims)) {
-      Lane lane = lanes.computeIfAbsent(batch.get(0).webhookId(), id -> new Lane());
-      lane.claimed.incrementAndGet();
-      requests.execute(() -> deliver(batch, lane));
+      lanes.computeIfAbsent(batch.get(0).webhookId(), id -> new Lane()).submit(batch);
     }
     return claims.size();
   }
@@ -160,13 +162,8 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   /** The pipeline's back half for one request: sign, send, decide, record. */
-  private void deliver(List<Claim> batch, Lane lane) {
+  private void deliver(List<Claim> batch) {
     Claim first = batch.get(0);
-    try {
-      lane.sending.acquire();
-    } catch (InterruptedException e) {
-      return; // shutting down; the lease expires and another attempt follows
-    }
     List<AttemptRecord> records;
     try {
       Instant sentAt = clock.instant();
@@ -182,6 +179,13 @@ public final class Dispatcher implements AutoCloseable {
       headers.put("X-Oktopost-Payload", payloadIds);
 
       Response response = sender.post(first.url(), headers, body);
+      log.debug(
+          "webhook {} payloads {}: answered {} in {} µs{}",
+          first.webhookId(),
+          payloadIds,
+          response.code(),
+          response.micros(),
+          response.error() == null ? "" : " (" + response.error() + ")");
 
       Instant now = clock.instant();
       RetrySchedule schedule =
@@ -196,9 +200,6 @@ public final class Dispatcher implements AutoCloseable {
       log.error("delivering {} payloads of webhook {} failed", batch.size(), first.webhookId(), e);
       inFlight.addAndGet(-batch.size());
       return;
-    } finally {
-      lane.sending.release();
-      lane.claimed.decrementAndGet();
     }
     recorder.add(records);
   }
@@ -273,10 +274,59 @@ public final class Dispatcher implements AutoCloseable {
     }
   }
 
-  /** Per webhook: requests claimed and waiting, and permits to be on the wire. */
+  /**
+   * One webhook's requests. Claimed batches queue here and at most {@code concurrencyPerWebhook}
+   * workers take them in the order they were claimed, oldest first: a webhook allowed one request
+   * at a time gets its payloads in order (held payloads released by an enable, for one).
+   */
   private final class Lane {
+    private final Queue<List<Claim>> waiting = new ConcurrentLinkedQueue<>();
+
+    /** Batches waiting or on the wire. */
     final AtomicInteger claimed = new AtomicInteger();
-    final Semaphore sending = new Semaphore(settings.concurrencyPerWebhook());
+
+    private final AtomicInteger workers = new AtomicInteger();
+
+    void submit(List<Claim> batch) {
+      claimed.incrementAndGet();
+      waiting.add(batch);
+      startWorkerIfNeeded();
+    }
+
+    private void startWorkerIfNeeded() {
+      while (running && !waiting.isEmpty()) {
+        int n = workers.get();
+        if (n >= settings.concurrencyPerWebhook()) {
+          return;
+        }
+        if (workers.compareAndSet(n, n + 1)) {
+          try {
+            requests.execute(this::work);
+          } catch (RejectedExecutionException e) {
+            // Shutting down: the batch's lease expires and it is sent again later.
+            workers.decrementAndGet();
+          }
+          return;
+        }
+      }
+    }
+
+    private void work() {
+      try {
+        List<Claim> batch;
+        while (running && (batch = waiting.poll()) != null) {
+          try {
+            deliver(batch);
+          } finally {
+            claimed.decrementAndGet();
+          }
+        }
+      } finally {
+        workers.decrementAndGet();
+      }
+      // A batch queued while this worker was leaving would otherwise wait for the next one.
+      startWorkerIfNeeded();
+    }
   }
 
   /** Stops claiming, lets requests on the wire finish, records them, and stops. */

@@ -19,9 +19,17 @@ public final class Tripwire implements AutoCloseable {
   private final AtomicInteger connections = new AtomicInteger();
 
   public Tripwire(String address) {
+    this(address, 0);
+  }
+
+  /**
+   * On a given port: beside a receiver on another loopback address with the same port, so one URL's
+   * name can lead to either.
+   */
+  public Tripwire(String address, int port) {
     try {
       socket = new ServerSocket();
-      socket.bind(new InetSocketAddress(InetAddress.getByName(address), 0));
+      socket.bind(new InetSocketAddress(InetAddress.getByName(address), port));
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException(e);
     } catch (IOException e) {

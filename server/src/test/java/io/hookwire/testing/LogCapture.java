@@ -12,7 +12,12 @@ public final class LogCapture implements AutoCloseable {
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
   public LogCapture(Class<?> source) {
-    this.logger = (Logger) LoggerFactory.getLogger(source);
+    this(source.getName());
+  }
+
+  /** By logger name, for classes a test cannot see. */
+  public LogCapture(String loggerName) {
+    this.logger = (Logger) LoggerFactory.getLogger(loggerName);
     appender.start();
     logger.addAppender(appender);
   }

@@ -4,6 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,6 +39,7 @@ public final class Params {
   /** Query parameters, overlaid by the body's. */
   static Params from(Context ctx) {
     ObjectNode node = JsonNodeFactory.instance.objectNode();
+    requireWellEncoded(ctx.queryString(), "the query string");
     ctx.queryParamMap().forEach((k, v) -> putFirst(node, k, v));
     String contentType =
         ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
@@ -48,12 +54,55 @@ public final class Params {
       }
       node.setAll((ObjectNode) json);
     } else if (contentType.startsWith("application/x-www-form-urlencoded")) {
+      requireWellEncoded(new String(body, StandardCharsets.ISO_8859_1), "the form body");
       ctx.formParamMap().forEach((k, v) -> putFirst(node, k, v));
     } else {
       throw ApiException.general(
           415, "send parameters as application/x-www-form-urlencoded or application/json");
     }
     return new Params(node);
+  }
+
+  /**
+   * Jetty's decoder forgives malformed escapes and bytes: it drops the rest of a form after a bad
+   * {@code %zz} and turns invalid UTF-8 into U+FFFD, so a request would be half-read and still
+   * answered 200. Such input is refused whole instead.
+   */
+  private static void requireWellEncoded(String encoded, String what) {
+    if (encoded == null || encoded.isEmpty()) {
+      return;
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(encoded.length());
+    for (int i = 0; i < encoded.length(); i++) {
+      char c = encoded.charAt(i);
+      if (c == '%') {
+        int high = i + 2 < encoded.length() ? Character.digit(encoded.charAt(i + 1), 16) : -1;
+        int low = high >= 0 ? Character.digit(encoded.charAt(i + 2), 16) : -1;
+        if (low < 0) {
+          throw ApiException.general(400, what + " has a malformed %-escape");
+        }
+        bytes.write(high * 16 + low);
+        i += 2;
+      } else if (c > 0x7f) {
+        throw ApiException.general(400, what + " must be %-encoded UTF-8");
+      } else {
+        bytes.write(c);
+      }
+    }
+    requireUtf8(bytes.toByteArray(), what);
+  }
+
+  /** Refuses bytes that are not well-formed UTF-8, naming {@code what} they are. */
+  static void requireUtf8(byte[] bytes, String what) {
+    try {
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes));
+    } catch (CharacterCodingException e) {
+      throw ApiException.general(400, what + " is not valid UTF-8");
+    }
   }
 
   private static void putFirst(ObjectNode node, String key, List<String> values) {

@@ -78,6 +78,9 @@ public final class TargetPolicy {
     if (url.length() > MAX_URL_LENGTH) {
       return Optional.of("Url must be at most " + MAX_URL_LENGTH + " characters");
     }
+    if (url.codePoints().anyMatch(TargetPolicy::isInvisible)) {
+      return Optional.of("Url must not contain spaces, control or invisible characters");
+    }
     URI uri;
     try {
       // The stricter parser first: what java.net.URI refuses (spaces, backslashes, control
@@ -170,6 +173,22 @@ public final class TargetPolicy {
               + " to others; write the address as a.b.c.d");
     }
     return Optional.empty();
+  }
+
+  /** Characters that change how a URL reads, or hide in it, but are never part of one. */
+  private static boolean isInvisible(int codePoint) {
+    return switch (Character.getType(codePoint)) {
+      case Character.CONTROL,
+          Character.FORMAT,
+          Character.SPACE_SEPARATOR,
+          Character.LINE_SEPARATOR,
+          Character.PARAGRAPH_SEPARATOR,
+          Character.SURROGATE,
+          Character.PRIVATE_USE,
+          Character.UNASSIGNED ->
+          true;
+      default -> false;
+    };
   }
 
   /** Why a delivery may not connect to {@code address}, or empty when it may. */

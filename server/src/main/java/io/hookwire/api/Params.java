@@ -39,7 +39,9 @@ public final class Params {
   /** Query parameters, overlaid by the body's. */
   static Params from(Context ctx) {
     ObjectNode node = JsonNodeFactory.instance.objectNode();
-    requireWellEncoded(ctx.queryString(), "the query string");
+    if (ctx.queryString() != null) {
+      requireWellEncoded(ctx.queryString().getBytes(StandardCharsets.UTF_8), "the query string");
+    }
     ctx.queryParamMap().forEach((k, v) -> putFirst(node, k, v));
     String contentType =
         ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
@@ -54,7 +56,7 @@ public final class Params {
       }
       node.setAll((ObjectNode) json);
     } else if (contentType.startsWith("application/x-www-form-urlencoded")) {
-      requireWellEncoded(new String(body, StandardCharsets.ISO_8859_1), "the form body");
+      requireWellEncoded(body, "the form body");
       ctx.formParamMap().forEach((k, v) -> putFirst(node, k, v));
     } else {
       throw ApiException.general(
@@ -68,28 +70,23 @@ public final class Params {
    * {@code %zz} and turns invalid UTF-8 into U+FFFD, so a request would be half-read and still
    * answered 200. Such input is refused whole instead.
    */
-  private static void requireWellEncoded(String encoded, String what) {
-    if (encoded == null || encoded.isEmpty()) {
-      return;
-    }
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(encoded.length());
-    for (int i = 0; i < encoded.length(); i++) {
-      char c = encoded.charAt(i);
-      if (c == '%') {
-        int high = i + 2 < encoded.length() ? Character.digit(encoded.charAt(i + 1), 16) : -1;
-        int low = high >= 0 ? Character.digit(encoded.charAt(i + 2), 16) : -1;
+  private static void requireWellEncoded(byte[] encoded, String what) {
+    ByteArrayOutputStream decoded = new ByteArrayOutputStream(encoded.length);
+    for (int i = 0; i < encoded.length; i++) {
+      if (encoded[i] == '%') {
+        int high = i + 2 < encoded.length ? Character.digit(encoded[i + 1], 16) : -1;
+        int low = high >= 0 ? Character.digit(encoded[i + 2], 16) : -1;
         if (low < 0) {
           throw ApiException.general(400, what + " has a malformed %-escape");
         }
-        bytes.write(high * 16 + low);
+        decoded.write(high * 16 + low);
         i += 2;
-      } else if (c > 0x7f) {
-        throw ApiException.general(400, what + " must be %-encoded UTF-8");
       } else {
-        bytes.write(c);
+        // Raw (unescaped) UTF-8 is forgiven as curl sends it; it is checked all the same.
+        decoded.write(encoded[i]);
       }
     }
-    requireUtf8(bytes.toByteArray(), what);
+    requireUtf8(decoded.toByteArray(), what);
   }
 
   /** Refuses bytes that are not well-formed UTF-8, naming {@code what} they are. */

@@ -31,6 +31,7 @@ public final class Api {
   }
 
   public void register(JavalinConfig cfg) {
+    cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
     var r = cfg.routes;
     r.before("/v2/*", this::authenticate);
 

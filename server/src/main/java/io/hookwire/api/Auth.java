@@ -1,6 +1,7 @@
 package io.hookwire.api;
 
 import io.hookwire.core.Account;
+import io.hookwire.core.Ids;
 import io.hookwire.security.ApiKeys;
 import io.hookwire.store.Store;
 import io.hookwire.store.StoredAccount;
@@ -21,7 +22,11 @@ public final class Auth {
 
   /** The account whose credentials these are, or empty. */
   public Optional<Account> authenticate(String accountId, String apiKey) {
-    if (accountId == null || apiKey == null || accountId.length() > 64 || apiKey.length() > 256) {
+    if (accountId == null || apiKey == null || apiKey.length() > 256) {
+      return Optional.empty();
+    }
+    if (!Ids.ACCOUNT.matches(accountId)) {
+      // Not an id at all (PostgreSQL would even refuse some, such as a NUL): no account has it.
       return Optional.empty();
     }
     Optional<StoredAccount> stored = store.findAccount(accountId);

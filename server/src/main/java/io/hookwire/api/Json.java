@@ -33,6 +33,8 @@ public final class Json {
    * @throws ApiException 400 naming what is wrong, for any malformed input
    */
   public static JsonNode parse(byte[] body) {
+    // Jackson would quietly turn some malformed bytes into U+FFFD and store that.
+    Params.utf8(body, "the body");
     try {
       JsonNode node = MAPPER.readTree(body);
       if (node == null || node.isMissingNode()) {

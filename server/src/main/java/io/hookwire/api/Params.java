@@ -53,7 +53,7 @@ public final class Params {
       }
       node.setAll((ObjectNode) json);
     } else if (contentType.startsWith("application/x-www-form-urlencoded")) {
-      node.setAll(urlEncoded(utf8(body), "the form body"));
+      node.setAll(urlEncoded(utf8(body, "the form body"), "the form body"));
     } else {
       throw ApiException.general(
           415, "send parameters as application/x-www-form-urlencoded or application/json");
@@ -61,11 +61,12 @@ public final class Params {
     return new Params(node);
   }
 
-  private static String utf8(byte[] body) {
+  /** The text of {@code bytes}; refuses bytes that are not well-formed UTF-8, naming them. */
+  static String utf8(byte[] bytes, String what) {
     try {
-      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString();
+      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException e) {
-      throw ApiException.general(400, "the form body is not valid UTF-8");
+      throw ApiException.general(400, what + " is not valid UTF-8");
     }
   }
 

@@ -124,6 +124,11 @@ public final class Webhooks {
     FieldErrors errors = new FieldErrors();
     Optional<EventType> event = event(p, errors);
     Optional<String> name = guard(() -> p.string("name"), "name", errors);
+    if (name.isPresent() && (hasControl(name.get(), false) || hasLoneSurrogate(name.get()))) {
+      // No name can contain them, and PostgreSQL refuses a NUL in any text.
+      errors.add("name", "name must not contain control characters");
+      name = Optional.empty();
+    }
     Optional<WebhookOrder> order = Optional.empty();
     Optional<String> orderText = guard(() -> p.string("_order"), "_order", errors);
     if (orderText.isPresent()) {
@@ -268,11 +273,7 @@ public final class Webhooks {
       errors.add(field, field + " must not be empty");
     } else if (text.codePointCount(0, text.length()) > max) {
       errors.add(field, field + " must be at most " + max + " characters");
-    } else if (text.chars()
-        .anyMatch(
-            c ->
-                Character.isISOControl(c)
-                    && !(multiline && (c == '\n' || c == '\r' || c == '\t')))) {
+    } else if (hasControl(text, multiline)) {
       errors.add(field, field + " must not contain control characters");
     } else if (hasLoneSurrogate(text)) {
       errors.add(field, field + " must be valid Unicode");
@@ -280,6 +281,13 @@ public final class Webhooks {
       return Optional.of(text);
     }
     return Optional.empty();
+  }
+
+  private static boolean hasControl(String text, boolean multiline) {
+    return text.chars()
+        .anyMatch(
+            c ->
+                Character.isISOControl(c) && !(multiline && (c == '\n' || c == '\r' || c == '\t')));
   }
 
   private static boolean hasLoneSurrogate(String s) {

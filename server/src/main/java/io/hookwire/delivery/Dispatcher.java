@@ -173,12 +173,20 @@ public final class Dispatcher implements AutoCloseable {
               .toList();
       byte[] body = Envelope.body(envelopes, first.batchSize() > 1);
       String payloadIds = batch.stream().map(Claim::payloadId).collect(Collectors.joining(","));
-      Map<String, String> headers =
-          Signer.headers(secretsOf(first, sentAt), messageId(batch), sentAt.getEpochSecond(), body);
-      headers.put("X-Oktopost-Webhook", first.webhookId());
-      headers.put("X-Oktopost-Payload", payloadIds);
-
-      Response response = sender.post(first.url(), headers, body);
+      Response response;
+      try {
+        Map<String, String> headers =
+            Signer.headers(
+                secretsOf(first, sentAt), messageId(batch), sentAt.getEpochSecond(), body);
+        headers.put("X-Oktopost-Webhook", first.webhookId());
+        headers.put("X-Oktopost-Payload", payloadIds);
+        response = sender.post(first.url(), headers, body);
+      } catch (SecretBox.UnreadableSecretException e) {
+        // Logged as an attempt, so the webhook's log says why nothing arrives, and retried on
+        // the schedule; a resend after the key is fixed delivers what gave up meanwhile.
+        log.error("webhook {}: {}", first.webhookId(), e.getMessage());
+        response = new Response(0, e.getMessage(), null, 0);
+      }
       log.debug(
           "webhook {} payloads {}: answered {} in {} µs{}",
           first.webhookId(),

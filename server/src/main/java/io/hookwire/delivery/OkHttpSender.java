@@ -4,7 +4,6 @@ import io.hookwire.security.TargetPolicy;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
-import java.net.InetAddress;
 import java.net.Proxy;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -51,6 +50,7 @@ public final class OkHttpSender implements AutoCloseable {
     this.client =
         builder
             .dns(new VettingDns(resolver, policy))
+            .socketFactory(new VettingSocketFactory(policy))
             // Environment proxies would connect on our behalf to addresses we never vetted.
             .proxy(Proxy.NO_PROXY)
             .followRedirects(false)
@@ -69,16 +69,14 @@ public final class OkHttpSender implements AutoCloseable {
     if (target == null) {
       return new Response(0, "not a valid URL", null, 0);
     }
-    // IP literals never reach the Dns hook, so they are vetted here.
-    Optional<InetAddress> literal = TargetPolicy.literal(target.host());
-    if (literal.isPresent()) {
-      Optional<String> why = policy.whyBlocked(literal.get());
-      if (why.isPresent()) {
-        return new Response(0, "blocked: " + why.get(), null, micros(start));
-      }
-    }
     if (!policy.isPermissive() && !target.isHttps()) {
       return new Response(0, "blocked: only https:// targets are allowed", null, micros(start));
+    }
+    // Address literals never reach the Dns hook: they are judged here, and once more by the
+    // socket factory against the address OkHttp actually reads from them.
+    Optional<String> why = policy.whyHostBlocked(target.host());
+    if (why.isPresent()) {
+      return new Response(0, "blocked: " + why.get(), null, micros(start));
     }
     Request.Builder request =
         new Request.Builder().url(target).post(RequestBody.create(body, JSON));
@@ -97,10 +95,9 @@ public final class OkHttpSender implements AutoCloseable {
   }
 
   private static String describe(IOException e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof VettingDns.BlockedTargetException) {
-        return "blocked: " + t.getMessage();
-      }
+    Optional<Throwable> blocked = blocked(e, 0);
+    if (blocked.isPresent()) {
+      return "blocked: " + blocked.get().getMessage();
     }
     if (e instanceof SocketTimeoutException || e instanceof InterruptedIOException) {
       return "timeout: no response within the delivery timeout";
@@ -115,6 +112,26 @@ public final class OkHttpSender implements AutoCloseable {
       return "TLS failed: " + e.getMessage();
     }
     return e.getClass().getSimpleName() + ": " + e.getMessage();
+  }
+
+  /**
+   * The refusal among {@code t}, its causes and the failures it suppressed (OkHttp reports one
+   * failed route and suppresses the others).
+   */
+  private static Optional<Throwable> blocked(Throwable t, int depth) {
+    if (t == null || depth > 8) {
+      return Optional.empty();
+    }
+    if (t instanceof VettingDns.BlockedTargetException) {
+      return Optional.of(t);
+    }
+    for (Throwable suppressed : t.getSuppressed()) {
+      Optional<Throwable> found = blocked(suppressed, depth + 1);
+      if (found.isPresent()) {
+        return found;
+      }
+    }
+    return blocked(t.getCause(), depth + 1);
   }
 
   private static long micros(long startNanos) {

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import okhttp3.Dns;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Resolves a webhook's host at delivery time and hands OkHttp only the addresses the policy allows.
@@ -14,6 +16,8 @@ import okhttp3.Dns;
  * creation and to an internal one later (DNS rebinding) is caught here, where it matters.
  */
 final class VettingDns implements Dns {
+  private static final Logger log = LoggerFactory.getLogger(VettingDns.class);
+
   private final Dns resolver;
   private final TargetPolicy policy;
 
@@ -26,17 +30,28 @@ final class VettingDns implements Dns {
   public List<InetAddress> lookup(String hostname) throws UnknownHostException {
     List<InetAddress> resolved = resolver.lookup(hostname);
     List<InetAddress> allowed = new ArrayList<>(resolved.size());
-    String firstReason = null;
+    List<String> reasons = new ArrayList<>();
     for (InetAddress address : resolved) {
       Optional<String> why = policy.whyBlocked(address);
       if (why.isEmpty()) {
         allowed.add(address);
-      } else if (firstReason == null) {
-        firstReason = why.get();
+      } else {
+        reasons.add(why.get());
       }
     }
     if (allowed.isEmpty()) {
-      throw new BlockedTargetException(hostname + " resolves to a blocked address: " + firstReason);
+      throw new BlockedTargetException(
+          hostname
+              + " resolves to blocked addresses only: "
+              + (reasons.isEmpty() ? "none at all" : String.join("; ", reasons)));
+    }
+    if (!reasons.isEmpty()) {
+      // Mixed answers are how rebinding attacks start; the operator should see them.
+      log.warn(
+          "{} resolves to blocked addresses too; connecting only to {}. Blocked: {}",
+          hostname,
+          allowed,
+          String.join("; ", reasons));
     }
     return allowed;
   }

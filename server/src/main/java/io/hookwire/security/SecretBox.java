@@ -95,13 +95,22 @@ public final class SecretBox {
   }
 
   /**
-   * @throws IllegalStateException when the value was sealed with another key or for another row
+   * @throws UnreadableSecretException when the value was sealed with another key or for another
+   *     row, or is not a sealed value at all
    */
   public String open(String sealed, String context) {
     if (!sealed.startsWith(VERSION)) {
-      throw new IllegalStateException("unknown secret encoding");
+      throw new UnreadableSecretException("the stored secret has an unknown encoding", null);
     }
-    byte[] in = Base64.getDecoder().decode(sealed.substring(VERSION.length()));
+    byte[] in;
+    try {
+      in = Base64.getDecoder().decode(sealed.substring(VERSION.length()));
+    } catch (IllegalArgumentException e) {
+      throw new UnreadableSecretException("the stored secret is damaged", e);
+    }
+    if (in.length <= NONCE_BYTES + TAG_BITS / 8) {
+      throw new UnreadableSecretException("the stored secret is damaged", null);
+    }
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
       cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, NONCE_BYTES));
@@ -109,8 +118,17 @@ public final class SecretBox {
       return new String(
           cipher.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(
-          "cannot decrypt a webhook secret: is HOOKWIRE_MASTER_KEY the key it was stored with?", e);
+      throw new UnreadableSecretException(
+          "cannot decrypt the webhook secret: is HOOKWIRE_MASTER_KEY (or the master.key file) the"
+              + " key it was stored with?",
+          e);
+    }
+  }
+
+  /** A stored secret that this key cannot open: a wrong master key, or a damaged row. */
+  public static final class UnreadableSecretException extends IllegalStateException {
+    UnreadableSecretException(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 }

@@ -3,7 +3,6 @@ package io.hookwire;
 import io.hookwire.api.Api;
 import io.hookwire.api.Auth;
 import io.hookwire.api.Events;
-import io.hookwire.api.JettyErrors;
 import io.hookwire.api.Json;
 import io.hookwire.api.RateLimiter;
 import io.hookwire.api.Webhooks;
@@ -83,7 +82,6 @@ public final class Hookwire implements AutoCloseable {
               cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
               cfg.jetty.host = config.host();
               cfg.jetty.port = config.port();
-              cfg.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
               cfg.routes.get("/health", ctx -> ctx.json(Map.of("Result", true, "Status", "ok")));
               api.register(cfg);
               new AdminUi(auth, webhooks, b.clock).register(cfg);

@@ -342,8 +342,8 @@ class BadInputTest {
     t.add(raw("POST /v2/events without a content type", "POST", "/v2/events", null, "[]"));
     List<String> badForms =
         List.of(
-            "event=newLead&name=%zz&url=https://x.example/",
-            "event=newLead&name=%&url=https://x.example/",
+            // A "%" that starts no escape is kept as typed (curl -d name="50% off"), so a name
+            // like "%zz" is valid; see HttpErrorsTest. Escapes of invalid UTF-8 are refused.
             "event=newLead&name=%E0%A4%A&url=https://x.example/",
             "event=newLead&name=%FF%FE&url=https://x.example/",
             "event=newLead&name=%C0%80&url=https://x.example/",

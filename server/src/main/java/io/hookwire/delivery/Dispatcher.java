@@ -337,6 +337,24 @@ public final class Dispatcher implements AutoCloseable {
     }
   }
 
+  /**
+   * Batches claimed but never sent go back to the store at once, so that another node (or this one
+   * after a restart) sends them without waiting for their lease to end.
+   */
+  private void releaseUnsent() {
+    List<Claim> unsent = new ArrayList<>();
+    for (Lane lane : lanes.values()) {
+      for (List<Claim> batch; (batch = lane.waiting.poll()) != null; ) {
+        unsent.addAll(batch);
+      }
+    }
+    try {
+      store.release(unsent, clock.instant());
+    } catch (RuntimeException e) {
+      log.warn("could not release {} unsent payloads; their leases will expire", unsent.size(), e);
+    }
+  }
+
   /** Stops claiming, lets requests on the wire finish, records them, and stops. */
   @Override
   public void close() {
@@ -351,6 +369,7 @@ public final class Dispatcher implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    releaseUnsent();
     recorder.close();
   }
 }

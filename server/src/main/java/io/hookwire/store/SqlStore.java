@@ -588,6 +588,31 @@ abstract class SqlStore implements Store {
   }
 
   @Override
+  public void release(List<Claim> claims, Instant now) {
+    if (claims.isEmpty()) {
+      return;
+    }
+    jdbi.useTransaction(
+        h -> {
+          PreparedBatch release =
+              h.prepareBatch(
+                  """
+                  UPDATE payload SET state = 'pending', due_at = :now, attempts = attempts - 1
+                  WHERE account_id = :account AND id = :id AND state = 'in_flight'
+                    AND attempts = :attempt""");
+          for (Claim c : claims) {
+            release
+                .bind("now", now.toEpochMilli())
+                .bind("account", c.accountId())
+                .bind("id", c.payloadId())
+                .bind("attempt", c.attempt())
+                .add();
+          }
+          release.execute();
+        });
+  }
+
+  @Override
   public void record(List<AttemptRecord> attempts) {
     if (attempts.isEmpty()) {
       return;

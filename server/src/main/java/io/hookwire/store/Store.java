@@ -75,6 +75,12 @@ public interface Store extends AutoCloseable {
       Instant now,
       Instant leaseUntil);
 
+  /**
+   * Gives back leased payloads that were never sent (their node is shutting down): due again at
+   * {@code now}, the attempt not counted. A payload leased again meanwhile is left alone.
+   */
+  void release(List<Claim> claims, Instant now);
+
   /** Records attempts' outcomes and log entries in one transaction. */
   void record(List<AttemptRecord> attempts);
 

@@ -592,6 +592,34 @@ abstract class StoreContract {
   }
 
   @Test
+  void releasedPayloadIsDueAtOnceWithItsAttemptNotCounted() {
+    Account account = account();
+    webhook(account, EventType.newLead, "CRM");
+    publish(account, EventType.newLead, T0);
+
+    Claim leased = claim(10, T0, T0.plusSeconds(60)).get(0);
+    store.release(List.of(leased), T0.plusSeconds(1));
+
+    List<Claim> again = claim(10, T0.plusSeconds(1), T0.plusSeconds(60));
+    assertThat(again).extracting(Claim::payloadId).containsExactly(leased.payloadId());
+    assertThat(again.get(0).attempt()).isEqualTo(1);
+  }
+
+  @Test
+  void releaseLeavesAPayloadThatWasLeasedAgainMeanwhileAlone() {
+    Account account = account();
+    webhook(account, EventType.newLead, "CRM");
+    publish(account, EventType.newLead, T0);
+
+    Claim stale = claim(10, T0, T0.plusSeconds(60)).get(0);
+    Claim current = claim(10, T0.plusSeconds(60), T0.plusSeconds(120)).get(0);
+    store.release(List.of(stale), T0.plusSeconds(61));
+
+    assertThat(current.attempt()).isEqualTo(2);
+    assertThat(claim(10, T0.plusSeconds(61), T0.plusSeconds(180))).isEmpty();
+  }
+
+  @Test
   void claimTakesAtMostTheLimitOldestFirst() {
     Account account = account();
     webhook(account, EventType.newLead, "CRM");

@@ -16,6 +16,12 @@ import io.hookwire.store.Stores;
 import io.hookwire.ui.AdminUi;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.Map;
 import okhttp3.Dns;
@@ -38,6 +44,7 @@ public final class Hookwire implements AutoCloseable {
   private final OkHttpSender sender;
   private final Javalin javalin;
   private final Webhooks webhooks;
+  private final JvmGcMetrics gcMetrics;
 
   private Hookwire(Builder b) {
     Config config = b.config;
@@ -58,7 +65,13 @@ public final class Hookwire implements AutoCloseable {
             1_000,
             config.deliveryLease(),
             b.pollInterval);
-    this.dispatcher = new Dispatcher(store, sender, secrets, b.clock, settings);
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(metrics);
+    this.gcMetrics = new JvmGcMetrics();
+    gcMetrics.bindTo(metrics);
+    new JvmThreadMetrics().bindTo(metrics);
+    new ProcessorMetrics().bindTo(metrics);
+    this.dispatcher = new Dispatcher(store, sender, secrets, b.clock, settings, metrics);
     this.webhooks =
         new Webhooks(
             store, secrets, policy, b.clock, config.secretRotationGrace(), dispatcher::wake);
@@ -83,6 +96,11 @@ public final class Hookwire implements AutoCloseable {
               cfg.jetty.host = config.host();
               cfg.jetty.port = config.port();
               cfg.routes.get("/health", ctx -> ctx.json(Map.of("Result", true, "Status", "ok")));
+              cfg.routes.get(
+                  "/metrics",
+                  ctx ->
+                      ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                          .result(metrics.scrape()));
               api.register(cfg);
               new AdminUi(auth, webhooks, b.clock).register(cfg);
             });
@@ -111,6 +129,7 @@ public final class Hookwire implements AutoCloseable {
   @Override
   public void close() {
     javalin.stop();
+    gcMetrics.close();
     dispatcher.close();
     sender.close();
     store.close();

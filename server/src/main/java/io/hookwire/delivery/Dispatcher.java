@@ -7,6 +7,9 @@ import io.hookwire.signing.Signer;
 import io.hookwire.store.AttemptRecord;
 import io.hookwire.store.Claim;
 import io.hookwire.store.Store;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -78,15 +81,32 @@ public final class Dispatcher implements AutoCloseable {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Semaphore wakeUp = new Semaphore(0);
   private final Thread loop;
+  private final Timer requestTime;
+  private final Map<Class<? extends Outcome>, Counter> outcomes;
   private volatile boolean running = true;
 
   public Dispatcher(
-      Store store, OkHttpSender sender, SecretBox secrets, Clock clock, Settings settings) {
+      Store store,
+      OkHttpSender sender,
+      SecretBox secrets,
+      Clock clock,
+      Settings settings,
+      MeterRegistry metrics) {
     this.store = store;
     this.sender = sender;
     this.secrets = secrets;
     this.clock = clock;
     this.settings = settings;
+    this.requestTime =
+        Timer.builder("hookwire.delivery.request")
+            .description("Time from sending a delivery to its response or failure")
+            .register(metrics);
+    this.outcomes =
+        Map.of(
+            Outcome.Delivered.class, outcomeCounter(metrics, "delivered"),
+            Outcome.RetryAt.class, outcomeCounter(metrics, "retry"),
+            Outcome.GaveUp.class, outcomeCounter(metrics, "failed"));
+    metrics.gauge("hookwire.payloads.in.flight", inFlight);
     this.recorder =
         new Recorder(
             store,
@@ -95,6 +115,13 @@ public final class Dispatcher implements AutoCloseable {
               wake();
             });
     this.loop = Thread.ofPlatform().name("hookwire-dispatcher").daemon().start(this::run);
+  }
+
+  private static Counter outcomeCounter(MeterRegistry metrics, String outcome) {
+    return Counter.builder("hookwire.deliveries")
+        .description("Payload delivery attempts by what became of the payload")
+        .tag("outcome", outcome)
+        .register(metrics);
   }
 
   /** Something may be due now: a publish, an enable, a resend. */
@@ -202,7 +229,9 @@ public final class Dispatcher implements AutoCloseable {
       for (Claim c : batch) {
         Outcome outcome = Outcome.after(response.isSuccess(), c.attempt(), schedule, now);
         records.add(record(c, sentAt, response, outcome, now));
+        outcomes.get(outcome.getClass()).increment();
       }
+      requestTime.record(response.micros(), TimeUnit.MICROSECONDS);
     } catch (RuntimeException e) {
       // A bug or a secret that no longer decrypts: the lease expires and the payload is retried.
       log.error("delivering {} payloads of webhook {} failed", batch.size(), first.webhookId(), e);

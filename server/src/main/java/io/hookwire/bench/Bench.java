@@ -33,11 +33,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -67,6 +70,12 @@ public final class Bench {
   /** Deliveries allowed to wait at most: enough to keep the dispatcher busy, bounded memory. */
   private static final long MAX_OUTSTANDING = 20_000;
 
+  /**
+   * Publishes in flight at once in the latency phase, as a producer's connection pool would allow:
+   * a server that falls behind the offered rate sees a queue, not thousands of connections.
+   */
+  private static final int MAX_PACED_CONNECTIONS = 64;
+
   private static final double MB = 1024.0 * 1024.0;
 
   private final BenchSettings settings;
@@ -79,6 +88,7 @@ public final class Bench {
   private Hookwire server;
   private Publisher publisher;
   private String accountId;
+  private Recording recording;
 
   private Bench(BenchSettings settings, PrintWriter progress) {
     this.settings = settings;
@@ -162,14 +172,14 @@ public final class Bench {
       paced(WARMUP, EventType.newCampaign, settings.latencyRate(), third);
     }
 
-    startPhase();
+    startPhase("sinkLimit");
     BenchReport.SinkLimit sinkLimit = direct(DIRECT, settings.phase(), body, headers);
     endPhase("sinkLimit");
     say(
         "sink limit: %,.0f requests/s at %d concurrent",
         sinkLimit.requestsPerSecond(), sinkLimit.concurrency());
 
-    startPhase();
+    startPhase("deliveryThroughput");
     Sustained one = sustained(LIVE, EventType.newLead, 1, settings.batch(), 2, settings.phase());
     endPhase("deliveryThroughput");
     BenchReport.Throughput throughput =
@@ -186,7 +196,7 @@ public final class Bench {
         "delivery throughput: %,.0f deliveries/s (%.2f of the sink limit)",
         throughput.deliveriesPerSecond(), throughput.ratioToSinkLimit());
 
-    startPhase();
+    startPhase("ingest");
     BenchReport.Ingest ingest = ingest(EventType.postSent, settings.backlog());
     endPhase("ingest");
     long heldCount = store.countPayloads(accountId, held, "held");
@@ -196,14 +206,14 @@ public final class Bench {
     }
     say("ingest: %,.0f events/s", ingest.eventsPerSecond());
 
-    startPhase();
+    startPhase("backlogDrain");
     BenchReport.BacklogDrain drain = drain(held, throughput.deliveriesPerSecond());
     endPhase("backlogDrain");
     say(
         "backlog drain: %,.0f deliveries/s (%.2f of the live rate)",
         drain.deliveriesPerSecond(), drain.ratioToLive());
 
-    startPhase();
+    startPhase("latency");
     BenchReport.Latency latency =
         paced(LATENCY, EventType.newConversation, settings.latencyRate(), settings.phase());
     endPhase("latency");
@@ -211,7 +221,7 @@ public final class Bench {
         "latency at %,d events/s: p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms",
         latency.offeredPerSecond(), latency.p50Millis(), latency.p99Millis(), latency.p999Millis());
 
-    startPhase();
+    startPhase("fanOut");
     int perRequest = Math.max(1, settings.batch() / settings.fanOut());
     Sustained many =
         sustained(
@@ -479,17 +489,23 @@ public final class Bench {
     AtomicReference<RuntimeException> failure = new AtomicReference<>();
     tally.takeLatency();
     long start = clock.nanos() + 10_000_000L;
+    Semaphore connections = new Semaphore(MAX_PACED_CONNECTIONS);
     try (ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor()) {
       for (long i = 0; i < count && failure.get() == null; i++) {
         long due = start + i * interval;
         long seq = i;
         parkUntil(due);
+        // When the server falls behind, the publish waits here; its stamp stays the time it was
+        // due, so the wait counts as latency.
+        connections.acquireUninterruptibly();
         requests.execute(
             () -> {
               try {
                 publisher.publishOne(type, seq, due);
               } catch (RuntimeException e) {
                 failure.compareAndSet(null, e);
+              } finally {
+                connections.release();
               }
             });
       }
@@ -564,11 +580,37 @@ public final class Bench {
 
   // Helpers
 
-  private void startPhase() {
+  private void startPhase(String name) {
     memory.startPhase();
+    settings
+        .profileDir()
+        .ifPresent(
+            dir -> {
+              try {
+                recording = new Recording(Configuration.getConfiguration("profile"));
+              } catch (IOException | java.text.ParseException e) {
+                throw new IllegalStateException("JFR's profile settings are unavailable", e);
+              }
+              recording.setName("hookwire-bench-" + name);
+              recording.start();
+            });
   }
 
   private void endPhase(String name) {
+    if (recording != null) {
+      Path file = settings.profileDir().orElseThrow().resolve(name + ".jfr");
+      try {
+        Files.createDirectories(file.getParent());
+        recording.stop();
+        recording.dump(file);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } finally {
+        recording.close();
+        recording = null;
+      }
+      say("profile of %s written to %s", name, file);
+    }
     MemoryWatch.Peaks p = memory.phasePeaks();
     phaseMemory.put(name, new BenchReport.PhaseMemory(p.used() / MB, p.afterGc() / MB));
   }

@@ -21,6 +21,7 @@ import java.util.Optional;
  *     --concurrency-per-webhook}), and the sink limit's concurrency
  * @param batch events per {@code POST /v2/events}
  * @param publishers concurrent publishing connections of the ingest phase
+ * @param profileDir where to write a JFR recording of each phase ({@code <phase>.jfr}), if anywhere
  */
 public record BenchSettings(
     Optional<String> databaseUrl,
@@ -34,7 +35,8 @@ public record BenchSettings(
     int dataBytes,
     int concurrency,
     int batch,
-    int publishers) {
+    int publishers,
+    Optional<Path> profileDir) {
 
   public BenchSettings {
     if (phase.isNegative() || phase.isZero()) {
@@ -73,7 +75,8 @@ public record BenchSettings(
         256,
         16,
         1_000,
-        4);
+        4,
+        Optional.empty());
   }
 
   /** Tiny sizes that still run every phase: a smoke test of the benchmark itself. */
@@ -90,6 +93,7 @@ public record BenchSettings(
         256,
         16,
         1_000,
-        2);
+        2,
+        Optional.empty());
   }
 }

@@ -44,6 +44,7 @@ final class Publisher implements AutoCloseable {
         new OkHttpClient.Builder()
             // A batch of 1,000 on a busy machine may take seconds; failing it would skew the run.
             .callTimeout(Duration.ofMinutes(2))
+            .connectTimeout(Duration.ofMinutes(2))
             .readTimeout(Duration.ofMinutes(2))
             .connectionPool(new ConnectionPool(64, 5, TimeUnit.MINUTES))
             .build();

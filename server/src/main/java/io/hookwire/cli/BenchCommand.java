@@ -97,6 +97,13 @@ final class BenchCommand implements Callable<Integer> {
   Integer publishers;
 
   @Option(
+      names = "--profile",
+      description =
+          "Directory to write a JFR recording of each phase to (<phase>.jfr), for"
+              + " `jfr print --events jdk.ExecutionSample` or JDK Mission Control.")
+  Path profileDir;
+
+  @Option(
       names = "--out",
       description =
           "Where to write the figures as JSON (default: bench-results/<store>-<date-time>.json).")
@@ -118,7 +125,8 @@ final class BenchCommand implements Callable<Integer> {
             or(dataBytes, base.dataBytes()),
             or(concurrency, base.concurrency()),
             base.batch(),
-            or(publishers, base.publishers()));
+            or(publishers, base.publishers()),
+            Optional.ofNullable(profileDir));
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
     BenchReport report = Bench.run(settings, stderr);

@@ -394,12 +394,12 @@ public final class Bench {
     awaitArrivals(tally, before + deliveries, route);
     long cpu = processCpuNanos() - cpuStart;
 
-    double seconds = (tally.lastNanos() - tally.firstNanos()) / 1e9;
-    double rate = windowRate(samples, duration).orElse(seconds > 0 ? deliveries / seconds : 0);
+    double seconds = Math.max(1e-3, (tally.lastNanos() - start) / 1e9);
+    double rate = windowRate(samples, duration).orElse(deliveries / seconds);
     return new Sustained(
         events,
         deliveries,
-        (tally.lastNanos() - start) / 1e9,
+        seconds,
         rate,
         deliveries == 0 ? 0 : cpu / 1e3 / deliveries,
         perSecond(samples));
@@ -408,7 +408,8 @@ public final class Bench {
   /**
    * The arrival rate while the publishers kept a backlog: from a ramp past the first arrival (the
    * first fifth of the phase, at most 2 s, while the backlog builds and the pipeline fills) to the
-   * end of publishing. Empty when the phase was too short to have such a window.
+   * end of publishing. Empty when the phase was too short to have such a window; the phase's rate
+   * is then its deliveries over the time from its start to the last arrival.
    */
   private static OptionalDouble windowRate(List<long[]> samples, Duration phase) {
     int first = 0;
@@ -418,7 +419,8 @@ public final class Bench {
     long rampNanos = Math.min(2_000_000_000L, phase.toNanos() / 5);
     int from = first + (int) (rampNanos / SAMPLE_NANOS);
     int to = samples.size() - 1;
-    if (from >= to - 1) {
+    // Under a second, or nothing arriving in it, says more about the phase's length than the rate.
+    if (to - from < 1_000_000_000L / SAMPLE_NANOS || samples.get(to)[1] == samples.get(from)[1]) {
       return OptionalDouble.empty();
     }
     double seconds = (samples.get(to)[0] - samples.get(from)[0]) / 1e9;

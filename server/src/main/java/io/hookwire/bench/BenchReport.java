@@ -78,7 +78,8 @@ public record BenchReport(
 
   /**
    * @param deliveriesPerSecond arrivals at the sink while publishing kept a backlog, past a ramp
-   *     (or, in a phase too short for that, deliveries over the time from first to last arrival)
+   *     (or, in a phase too short for that, deliveries over the time from its start to the last
+   *     arrival)
    * @param logged log entries the server wrote for the phase's webhook: every request is logged
    */
   public record Throughput(

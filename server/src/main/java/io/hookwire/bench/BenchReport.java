@@ -98,10 +98,15 @@ public record BenchReport(
   /**
    * Publish to arrival at the sink, measured from when each publish was due (no coordinated
    * omission).
+   *
+   * @param failedPublishes publishes the server refused or failed (their events are not in the
+   *     percentiles); {@code firstFailure} says how the first one failed
    */
   public record Latency(
       int offeredPerSecond,
       long events,
+      long failedPublishes,
+      String firstFailure,
       double seconds,
       double p50Millis,
       double p90Millis,

@@ -86,6 +86,7 @@ class BenchSmokeTest {
     JsonNode latency = r.path("latency");
     assertThat(latency.path("offeredPerSecond").asInt()).isEqualTo(100);
     assertThat(latency.path("events").asLong()).isEqualTo(100);
+    assertThat(latency.has("failedPublishes")).isTrue();
     double p50 = latency.path("p50Millis").asDouble();
     double p99 = latency.path("p99Millis").asDouble();
     double p999 = latency.path("p999Millis").asDouble();

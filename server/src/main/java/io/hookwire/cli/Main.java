@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "Hookwire " + Hookwire.VERSION,
     description = "Self-hosted webhook delivery with an Oktopost-compatible API.",
-    subcommands = {ServeCommand.class, AccountCommand.class, MigrateCommand.class})
+    subcommands = {
+      ServeCommand.class,
+      AccountCommand.class,
+      MigrateCommand.class,
+      BenchCommand.class
+    })
 public final class Main {
   public static void main(String[] args) {
     CommandLine cli = new CommandLine(new Main());

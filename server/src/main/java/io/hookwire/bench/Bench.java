@@ -1,0 +1,751 @@
+package io.hookwire.bench;
+
+import io.hookwire.Hookwire;
+import io.hookwire.config.Config;
+import io.hookwire.core.Account;
+import io.hookwire.core.EventType;
+import io.hookwire.core.RetrySchedule;
+import io.hookwire.delivery.Envelope;
+import io.hookwire.delivery.OkHttpSender;
+import io.hookwire.delivery.Response;
+import io.hookwire.security.ApiKeys;
+import io.hookwire.security.Secrets;
+import io.hookwire.security.TargetPolicy;
+import io.hookwire.signing.Signer;
+import io.hookwire.store.Store;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
+import org.HdrHistogram.Histogram;
+
+/**
+ * One benchmark run: an HTTP sink and a Hookwire server in this process, the server delivering to
+ * the sink, and a publisher driving the server through its REST API. Each phase measures one figure
+ * of issue 5; all of them share the run, so they are comparable with each other.
+ *
+ * <p>Phases, in order: JIT warm-up; <b>sink limit</b> (the server's own HTTP client stack straight
+ * against the sink); <b>delivery throughput</b> (batches of events published while deliveries run,
+ * a bounded backlog keeping the dispatcher busy); <b>ingest</b> (the backlog published into a
+ * disabled webhook, so nothing competes with it); <b>backlog drain</b> (that webhook enabled);
+ * <b>latency</b> (single events at a fixed rate); <b>fan-out</b> (one event to many webhooks).
+ */
+public final class Bench {
+  /** Route prefixes at the sink, one per phase, so no phase counts another's arrivals. */
+  private static final String DIRECT = "/direct";
+
+  private static final String LIVE = "/live";
+  private static final String BACKLOG = "/backlog";
+  private static final String LATENCY = "/latency";
+  private static final String FANOUT = "/fanout";
+  private static final String WARMUP = "/warmup";
+
+  /** How often phases sample the sink's counts: the resolution of ramps and per-second series. */
+  private static final long SAMPLE_NANOS = 100_000_000L;
+
+  /** Deliveries allowed to wait at most: enough to keep the dispatcher busy, bounded memory. */
+  private static final long MAX_OUTSTANDING = 20_000;
+
+  /**
+   * Publishes in flight at once in the latency phase, as a producer's connection pool would allow:
+   * a server that falls behind the offered rate sees a queue, not thousands of connections.
+   */
+  private static final int MAX_PACED_CONNECTIONS = 64;
+
+  private static final double MB = 1024.0 * 1024.0;
+
+  private final BenchSettings settings;
+  private final PrintWriter progress;
+  private final BenchClock clock = new BenchClock();
+  private final Map<String, BenchReport.PhaseMemory> phaseMemory = new LinkedHashMap<>();
+
+  private Sink sink;
+  private MemoryWatch memory;
+  private Hookwire server;
+  private Publisher publisher;
+  private String accountId;
+  private Recording recording;
+
+  private Bench(BenchSettings settings, PrintWriter progress) {
+    this.settings = settings;
+    this.progress = progress;
+  }
+
+  /**
+   * Runs every phase and returns the figures.
+   *
+   * @param progress told what each phase is doing and what it measured, as it goes
+   */
+  public static BenchReport run(BenchSettings settings, PrintWriter progress) {
+    return new Bench(settings, progress).run();
+  }
+
+  private BenchReport run() {
+    Instant startedAt = Instant.now();
+    double loadBefore = loadAverage();
+    Path dataDir = settings.dataDir().orElseGet(Bench::temporaryDirectory);
+    try (MemoryWatch memoryWatch = new MemoryWatch();
+        Sink s = new Sink(clock)) {
+      this.memory = memoryWatch;
+      this.sink = s;
+      this.server = Hookwire.builder(config(dataDir)).start();
+      List<String> webhooks = new ArrayList<>();
+      try {
+        return measure(startedAt, loadBefore, webhooks);
+      } finally {
+        if (publisher != null) {
+          publisher.close();
+        }
+        if (settings.databaseUrl().isPresent() && accountId != null) {
+          say("removing the benchmark's webhooks, payloads and log from the database");
+          webhooks.forEach(id -> server.store().deleteWebhook(accountId, id));
+        }
+        server.close();
+      }
+    } finally {
+      if (settings.dataDir().isEmpty()) {
+        deleteRecursively(dataDir);
+      }
+    }
+  }
+
+  private BenchReport measure(Instant startedAt, double loadBefore, List<String> webhooks) {
+    String apiKey = ApiKeys.generate();
+    Store store = server.store();
+    Account account = store.createAccount("Benchmark", ApiKeys.hash(apiKey), Instant.now());
+    accountId = account.id();
+    publisher =
+        new Publisher("http://127.0.0.1:" + server.port(), accountId, apiKey, settings.dataBytes());
+
+    String warm = publisher.createWebhook("warm-up", EventType.newCampaign, sink.url(WARMUP), true);
+    String live = publisher.createWebhook("live", EventType.newLead, sink.url(LIVE), true);
+    String held = publisher.createWebhook("backlog", EventType.postSent, sink.url(BACKLOG), false);
+    String paced =
+        publisher.createWebhook("latency", EventType.newConversation, sink.url(LATENCY), true);
+    webhooks.addAll(List.of(warm, live, held, paced));
+    List<String> fanOutWebhooks = new ArrayList<>();
+    for (int i = 0; i < settings.fanOut(); i++) {
+      fanOutWebhooks.add(
+          publisher.createWebhook(
+              "fan-out " + i, EventType.newAssignment, sink.url(FANOUT + "/" + i), true));
+    }
+    webhooks.addAll(fanOutWebhooks);
+
+    // What a delivery of the benchmark's events looks like on the wire, for the sink limit.
+    byte[] body =
+        Envelope.of(EventType.newLead, Instant.now(), live, publisher.sampleData(1_234_567, 1L))
+            .getBytes(StandardCharsets.UTF_8);
+    Map<String, String> headers =
+        Signer.headers(List.of(Secrets.generate()), "0WB000000000000", 1L, body);
+    headers.put("X-Oktopost-Webhook", live);
+    headers.put("X-Oktopost-Payload", "0WB000000000000");
+
+    if (!settings.warmup().isZero()) {
+      Duration third = settings.warmup().dividedBy(3);
+      say("warming up for %d s", settings.warmup().toSeconds());
+      direct(DIRECT + "-warmup", third, body, headers);
+      sustained(WARMUP, EventType.newCampaign, 1, settings.batch(), 2, third);
+      paced(WARMUP, EventType.newCampaign, settings.latencyRate(), third);
+    }
+
+    startPhase("sinkLimit");
+    BenchReport.SinkLimit sinkLimit = direct(DIRECT, settings.phase(), body, headers);
+    endPhase("sinkLimit");
+    say(
+        "sink limit: %,.0f requests/s at %d concurrent",
+        sinkLimit.requestsPerSecond(), sinkLimit.concurrency());
+
+    startPhase("deliveryThroughput");
+    Sustained one = sustained(LIVE, EventType.newLead, 1, settings.batch(), 2, settings.phase());
+    endPhase("deliveryThroughput");
+    BenchReport.Throughput throughput =
+        new BenchReport.Throughput(
+            one.events,
+            one.deliveries,
+            one.seconds,
+            one.rate,
+            one.rate / sinkLimit.requestsPerSecond(),
+            awaitLogged(List.of(live), one.deliveries),
+            one.cpuMicrosPerDelivery,
+            one.perSecond);
+    say(
+        "delivery throughput: %,.0f deliveries/s (%.2f of the sink limit)",
+        throughput.deliveriesPerSecond(), throughput.ratioToSinkLimit());
+
+    startPhase("ingest");
+    BenchReport.Ingest ingest = ingest(EventType.postSent, settings.backlog());
+    endPhase("ingest");
+    long heldCount = store.countPayloads(accountId, held, "held");
+    if (heldCount != settings.backlog()) {
+      throw new IllegalStateException(
+          "the ingest phase left " + heldCount + " held payloads, not " + settings.backlog());
+    }
+    say("ingest: %,.0f events/s", ingest.eventsPerSecond());
+
+    startPhase("backlogDrain");
+    BenchReport.BacklogDrain drain = drain(held, throughput.deliveriesPerSecond());
+    endPhase("backlogDrain");
+    say(
+        "backlog drain: %,.0f deliveries/s (%.2f of the live rate)",
+        drain.deliveriesPerSecond(), drain.ratioToLive());
+
+    startPhase("latency");
+    BenchReport.Latency latency =
+        paced(LATENCY, EventType.newConversation, settings.latencyRate(), settings.phase());
+    endPhase("latency");
+    say(
+        "latency at %,d events/s: p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms",
+        latency.offeredPerSecond(), latency.p50Millis(), latency.p99Millis(), latency.p999Millis());
+
+    startPhase("fanOut");
+    int perRequest = Math.max(1, settings.batch() / settings.fanOut());
+    Sustained many =
+        sustained(
+            FANOUT, EventType.newAssignment, settings.fanOut(), perRequest, 2, settings.phase());
+    endPhase("fanOut");
+    BenchReport.FanOut fanOut =
+        new BenchReport.FanOut(
+            settings.fanOut(),
+            many.events,
+            many.deliveries,
+            many.seconds,
+            many.rate,
+            many.rate / throughput.deliveriesPerSecond(),
+            awaitLogged(fanOutWebhooks, many.deliveries),
+            many.cpuMicrosPerDelivery,
+            many.perSecond);
+    say(
+        "fan-out to %d: %,.0f deliveries/s (%.2f of fan-out 1)",
+        fanOut.webhooks(), fanOut.deliveriesPerSecond(), fanOut.ratioToFanOut1());
+
+    MemoryWatch.Peaks peaks = memory.peaks();
+    BenchReport.Memory mem =
+        new BenchReport.Memory(
+            MemoryWatch.maxHeap() / (1024 * 1024),
+            peaks.used() / MB,
+            peaks.afterGc() / MB,
+            MemoryWatch.peakRss().stream().mapToDouble(b -> b / MB).findFirst().orElse(-1),
+            Map.copyOf(phaseMemory));
+
+    BenchReport.Machine machine =
+        new BenchReport.Machine(
+            Runtime.getRuntime().availableProcessors(),
+            Machine.cpuModel(),
+            Machine.memoryMb(),
+            System.getProperty("os.name") + " " + System.getProperty("os.version"),
+            System.getProperty("java.vm.name") + " " + Runtime.version(),
+            MemoryWatch.maxHeap() / (1024 * 1024),
+            loadBefore,
+            loadAverage());
+    return new BenchReport(
+        Hookwire.VERSION,
+        startedAt.toString(),
+        settings.databaseUrl().isPresent() ? "PostgreSQL" : "SQLite",
+        machine,
+        BenchReport.Settings.of(settings),
+        sinkLimit,
+        throughput,
+        ingest,
+        latency,
+        fanOut,
+        drain,
+        mem,
+        checks(throughput, ingest, latency, fanOut, drain, mem));
+  }
+
+  private Config config(Path dataDir) {
+    Config defaults = Config.defaults(dataDir);
+    return new Config(
+        "127.0.0.1",
+        0,
+        dataDir,
+        settings.databaseUrl(),
+        settings.databasePoolSize(),
+        defaults.masterKey(),
+        // The sink is on loopback: --allow-private-targets.
+        true,
+        List.of(),
+        RetrySchedule.REFERENCE,
+        Config.DEFAULT_DELIVERY_TIMEOUT,
+        settings.concurrency(),
+        defaults.secretRotationGrace(),
+        defaults.idempotencyWindow(),
+        defaults.maxEventBytes(),
+        // The publisher is the benchmark's load: no rate limit on its account.
+        0,
+        defaults.rateLimitBurst());
+  }
+
+  // Phases
+
+  /**
+   * The sink limit: the server's HTTP client stack ({@link OkHttpSender}, its pool and timeouts)
+   * posting one delivery's body and headers straight to the sink, as many at once as the dispatcher
+   * puts on the wire for one webhook.
+   */
+  private BenchReport.SinkLimit direct(
+      String route, Duration duration, byte[] body, Map<String, String> headers) {
+    String url = sink.url(route);
+    LongAdder ok = new LongAdder();
+    LongAdder failed = new LongAdder();
+    try (OkHttpSender sender =
+        new OkHttpSender(
+            TargetPolicy.permissive(), Config.DEFAULT_DELIVERY_TIMEOUT, Hookwire.USER_AGENT)) {
+      long start = clock.nanos();
+      long end = start + duration.toNanos();
+      runAll(
+          settings.concurrency(),
+          () -> {
+            while (clock.nanos() < end) {
+              Response response = sender.post(url, headers, body);
+              (response.isSuccess() ? ok : failed).increment();
+            }
+          });
+      double seconds = (clock.nanos() - start) / 1e9;
+      if (failed.sum() > 0) {
+        throw new IllegalStateException(failed.sum() + " requests to the sink failed");
+      }
+      return new BenchReport.SinkLimit(
+          settings.concurrency(), body.length, ok.sum(), seconds, ok.sum() / seconds);
+    }
+  }
+
+  /** What a sustained delivery phase measured. */
+  private record Sustained(
+      long events,
+      long deliveries,
+      double seconds,
+      double rate,
+      double cpuMicrosPerDelivery,
+      List<Long> perSecond) {}
+
+  /**
+   * Publishes batches for {@code duration}, as fast as the deliveries keep up (at most {@link
+   * #MAX_OUTSTANDING} waiting), and measures the arrival rate at the sink once past a ramp; then
+   * waits for every delivery to arrive.
+   *
+   * @param fanOut webhooks subscribed to {@code type}: deliveries per event
+   */
+  private Sustained sustained(
+      String route,
+      EventType type,
+      int fanOut,
+      int eventsPerRequest,
+      int publishers,
+      Duration duration) {
+    Sink.Tally tally = sink.tally(route);
+    long before = tally.payloads();
+    long cap = Math.max(MAX_OUTSTANDING, 2L * eventsPerRequest * fanOut * publishers);
+    AtomicLong reserved = new AtomicLong();
+    long cpuStart = processCpuNanos();
+    long start = clock.nanos();
+    long end = start + duration.toNanos();
+    List<long[]> samples = new ArrayList<>();
+    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<?>> running = new ArrayList<>();
+      for (int p = 0; p < publishers; p++) {
+        running.add(
+            threads.submit(
+                () -> {
+                  while (clock.nanos() < end) {
+                    long waiting = reserved.get() * fanOut - (tally.payloads() - before);
+                    if (waiting + (long) eventsPerRequest * fanOut > cap) {
+                      LockSupport.parkNanos(200_000);
+                      continue;
+                    }
+                    long first = reserved.getAndAdd(eventsPerRequest);
+                    publisher.publishBatch(type, eventsPerRequest, first, clock.nanos());
+                  }
+                  return null;
+                }));
+      }
+      for (long at = start; at <= end; at += SAMPLE_NANOS) {
+        parkUntil(at);
+        samples.add(new long[] {at, tally.payloads() - before});
+      }
+      awaitAll(running);
+    }
+    long events = reserved.get();
+    long deliveries = events * fanOut;
+    awaitArrivals(tally, before + deliveries, route);
+    long cpu = processCpuNanos() - cpuStart;
+
+    double seconds = Math.max(1e-3, (tally.lastNanos() - start) / 1e9);
+    double rate = windowRate(samples, duration).orElse(deliveries / seconds);
+    return new Sustained(
+        events,
+        deliveries,
+        seconds,
+        rate,
+        deliveries == 0 ? 0 : cpu / 1e3 / deliveries,
+        perSecond(samples));
+  }
+
+  /**
+   * The arrival rate while the publishers kept a backlog: from a ramp past the first arrival (the
+   * first fifth of the phase, at most 2 s, while the backlog builds and the pipeline fills) to the
+   * end of publishing. Empty when the phase was too short to have such a window; the phase's rate
+   * is then its deliveries over the time from its start to the last arrival.
+   */
+  private static OptionalDouble windowRate(List<long[]> samples, Duration phase) {
+    int first = 0;
+    while (first < samples.size() && samples.get(first)[1] == 0) {
+      first++;
+    }
+    long rampNanos = Math.min(2_000_000_000L, phase.toNanos() / 5);
+    int from = first + (int) (rampNanos / SAMPLE_NANOS);
+    int to = samples.size() - 1;
+    // Under a second, or nothing arriving in it, says more about the phase's length than the rate.
+    if (to - from < 1_000_000_000L / SAMPLE_NANOS || samples.get(to)[1] == samples.get(from)[1]) {
+      return OptionalDouble.empty();
+    }
+    double seconds = (samples.get(to)[0] - samples.get(from)[0]) / 1e9;
+    return OptionalDouble.of((samples.get(to)[1] - samples.get(from)[1]) / seconds);
+  }
+
+  /**
+   * Publishes {@code total} events into a disabled webhook, in batches from several connections,
+   * and measures how fast the server accepts them. Each answer means the batch is committed.
+   */
+  private BenchReport.Ingest ingest(EventType type, int total) {
+    AtomicLong next = new AtomicLong();
+    int batch = settings.batch();
+    long start = clock.nanos();
+    runAll(
+        settings.publishers(),
+        () -> {
+          long first;
+          while ((first = next.getAndAdd(batch)) < total) {
+            int count = (int) Math.min(batch, total - first);
+            publisher.publishBatch(type, count, first, clock.nanos());
+          }
+        });
+    double seconds = (clock.nanos() - start) / 1e9;
+    return new BenchReport.Ingest(total, batch, settings.publishers(), seconds, total / seconds);
+  }
+
+  /** Enables the webhook holding the backlog and measures until its last payload arrives. */
+  private BenchReport.BacklogDrain drain(String webhookId, double liveRate) {
+    Sink.Tally tally = sink.tally(BACKLOG);
+    long total = settings.backlog();
+    long cpuStart = processCpuNanos();
+    long start = clock.nanos();
+    publisher.setEnabled(webhookId, true);
+    List<long[]> samples = new ArrayList<>();
+    long deadline = start + timeoutFor(total).toNanos();
+    for (long at = start; tally.payloads() < total; at += SAMPLE_NANOS) {
+      if (at > deadline) {
+        throw new IllegalStateException(
+            "the backlog did not drain: " + tally.payloads() + " of " + total + " arrived");
+      }
+      parkUntil(at);
+      samples.add(new long[] {at, tally.payloads()});
+    }
+    long cpu = processCpuNanos() - cpuStart;
+    double seconds = (tally.lastNanos() - start) / 1e9;
+    double rate = total / seconds;
+    return new BenchReport.BacklogDrain(
+        total,
+        seconds,
+        rate,
+        rate / liveRate,
+        awaitLogged(List.of(webhookId), total),
+        cpu / 1e3 / total,
+        perSecond(samples));
+  }
+
+  /**
+   * Publishes single events at a fixed rate and measures each from when it was due to be published
+   * to its arrival at the sink, so a stalled publish counts against the latency instead of silently
+   * lowering the offered rate (no coordinated omission).
+   */
+  private BenchReport.Latency paced(String route, EventType type, int rate, Duration duration) {
+    Sink.Tally tally = sink.tally(route);
+    long before = tally.payloads();
+    long count = Math.max(1, rate * duration.toMillis() / 1_000);
+    long interval = 1_000_000_000L / rate;
+    LongAdder failed = new LongAdder();
+    AtomicReference<String> firstFailure = new AtomicReference<>();
+    tally.takeLatency();
+    long start = clock.nanos() + 10_000_000L;
+    Semaphore connections = new Semaphore(MAX_PACED_CONNECTIONS);
+    try (ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (long i = 0; i < count; i++) {
+        long due = start + i * interval;
+        long seq = i;
+        parkUntil(due);
+        // When the server falls behind, the publish waits here; its stamp stays the time it was
+        // due, so the wait counts as latency.
+        connections.acquireUninterruptibly();
+        requests.execute(
+            () -> {
+              try {
+                publisher.publishOne(type, seq, due);
+              } catch (RuntimeException e) {
+                // A refused publish is a finding of the run, not the end of it: counted, reported.
+                failed.increment();
+                firstFailure.compareAndSet(null, e.getMessage());
+              } finally {
+                connections.release();
+              }
+            });
+      }
+    }
+    if (failed.sum() > 0) {
+      say("%,d of %,d publishes failed; the first: %s", failed.sum(), count, firstFailure.get());
+    }
+    if (failed.sum() * 10 > count) {
+      throw new IllegalStateException(
+          "over a tenth of the publishes failed, the first with: " + firstFailure.get());
+    }
+    awaitArrivals(tally, before + count - failed.sum(), route);
+    Histogram h = tally.takeLatency();
+    return new BenchReport.Latency(
+        rate,
+        count,
+        failed.sum(),
+        firstFailure.get(),
+        (tally.lastNanos() - start) / 1e9,
+        h.getValueAtPercentile(50) / 1e3,
+        h.getValueAtPercentile(90) / 1e3,
+        h.getValueAtPercentile(99) / 1e3,
+        h.getValueAtPercentile(99.9) / 1e3,
+        h.getMaxValue() / 1e3);
+  }
+
+  // Targets
+
+  private static List<BenchReport.Check> checks(
+      BenchReport.Throughput throughput,
+      BenchReport.Ingest ingest,
+      BenchReport.Latency latency,
+      BenchReport.FanOut fanOut,
+      BenchReport.BacklogDrain drain,
+      BenchReport.Memory mem) {
+    return List.of(
+        new BenchReport.Check(
+            "delivery throughput",
+            ">= 0.5 of the sink limit",
+            format(
+                "%,.0f deliveries/s = %.2f of the sink limit",
+                throughput.deliveriesPerSecond(), throughput.ratioToSinkLimit()),
+            throughput.ratioToSinkLimit() >= 0.5),
+        new BenchReport.Check(
+            format("ingest, batches of %,d", ingest.batchSize()),
+            ">= 20,000 events/s",
+            format("%,.0f events/s", ingest.eventsPerSecond()),
+            ingest.eventsPerSecond() >= 20_000),
+        new BenchReport.Check(
+            format("publish -> arrival at %,d events/s", latency.offeredPerSecond()),
+            "p99 <= 50 ms",
+            format(
+                    "p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms",
+                    latency.p50Millis(), latency.p99Millis(), latency.p999Millis())
+                + (latency.failedPublishes() == 0
+                    ? ""
+                    : format(", %,d publishes failed", latency.failedPublishes())),
+            latency.p99Millis() <= 50 && latency.failedPublishes() == 0),
+        new BenchReport.Check(
+            "fan-out 1 -> " + fanOut.webhooks(),
+            ">= 0.5 of fan-out 1, per delivery",
+            format(
+                "%,.0f deliveries/s = %.2f of fan-out 1",
+                fanOut.deliveriesPerSecond(), fanOut.ratioToFanOut1()),
+            fanOut.ratioToFanOut1() >= 0.5),
+        new BenchReport.Check(
+            format("backlog drain of %,d", drain.payloads()),
+            ">= 0.5 of the live rate",
+            format(
+                "%,.0f deliveries/s = %.2f of the live rate",
+                drain.deliveriesPerSecond(), drain.ratioToLive()),
+            drain.ratioToLive() >= 0.5),
+        new BenchReport.Check(
+            "heap during any of it",
+            "<= 512 MB",
+            format(
+                "peak %,.0f MB in use, %,.0f MB live after GC (max heap %,d MB); peak RSS %,.0f MB",
+                mem.peakHeapUsedMb(), mem.peakHeapAfterGcMb(), mem.maxHeapMb(), mem.peakRssMb()),
+            mem.peakHeapUsedMb() <= 512));
+  }
+
+  // Helpers
+
+  private void startPhase(String name) {
+    memory.startPhase();
+    settings
+        .profileDir()
+        .ifPresent(
+            dir -> {
+              try {
+                recording = new Recording(Configuration.getConfiguration("profile"));
+              } catch (IOException | java.text.ParseException e) {
+                throw new IllegalStateException("JFR's profile settings are unavailable", e);
+              }
+              recording.setName("hookwire-bench-" + name);
+              recording.start();
+            });
+  }
+
+  private void endPhase(String name) {
+    if (recording != null) {
+      Path file = settings.profileDir().orElseThrow().resolve(name + ".jfr");
+      try {
+        Files.createDirectories(file.getParent());
+        recording.stop();
+        recording.dump(file);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } finally {
+        recording.close();
+        recording = null;
+      }
+      say("profile of %s written to %s", name, file);
+    }
+    MemoryWatch.Peaks p = memory.phasePeaks();
+    phaseMemory.put(name, new BenchReport.PhaseMemory(p.used() / MB, p.afterGc() / MB));
+  }
+
+  private void awaitArrivals(Sink.Tally tally, long expected, String route) {
+    long deadline = clock.nanos() + timeoutFor(expected).toNanos();
+    while (tally.payloads() < expected) {
+      if (clock.nanos() > deadline) {
+        throw new IllegalStateException(
+            route + ": " + tally.payloads() + " of " + expected + " deliveries arrived in time");
+      }
+      LockSupport.parkNanos(2_000_000);
+    }
+  }
+
+  /**
+   * Waits until the server's log holds {@code expected} entries for these webhooks: the recorder
+   * commits a moment after the sink has answered. Returns the count, lower on a timeout.
+   */
+  private long awaitLogged(List<String> webhookIds, long expected) {
+    long deadline = clock.nanos() + timeoutFor(expected).toNanos();
+    while (true) {
+      long logged = 0;
+      for (String id : webhookIds) {
+        logged += server.store().log(accountId, id, 0, 1).total();
+      }
+      if (logged >= expected || clock.nanos() > deadline) {
+        return logged;
+      }
+      LockSupport.parkNanos(20_000_000);
+    }
+  }
+
+  /** Generous: a slow store on a busy machine must make a run slow, not fail it. */
+  private static Duration timeoutFor(long deliveries) {
+    return Duration.ofSeconds(120 + deliveries / 200);
+  }
+
+  private void parkUntil(long nanos) {
+    long left;
+    while ((left = nanos - clock.nanos()) > 0) {
+      LockSupport.parkNanos(left);
+    }
+  }
+
+  private static List<Long> perSecond(List<long[]> samples) {
+    List<Long> out = new ArrayList<>();
+    int step = (int) (1_000_000_000L / SAMPLE_NANOS);
+    for (int i = step; i < samples.size(); i += step) {
+      out.add(samples.get(i)[1] - samples.get(i - step)[1]);
+    }
+    return out;
+  }
+
+  private interface Task {
+    void run() throws Exception;
+  }
+
+  /** Runs {@code n} copies of {@code task} on virtual threads and rethrows the first failure. */
+  private static void runAll(int n, Task task) {
+    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<?>> running = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        running.add(
+            threads.submit(
+                () -> {
+                  task.run();
+                  return null;
+                }));
+      }
+      awaitAll(running);
+    }
+  }
+
+  private static void awaitAll(List<Future<?>> running) {
+    for (Future<?> f : running) {
+      try {
+        f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        throw new IllegalStateException(e.getCause());
+      }
+    }
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  private static double loadAverage() {
+    return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+  }
+
+  private void say(String format, Object... args) {
+    progress.printf(Locale.ROOT, "bench: " + format + "%n", args);
+    progress.flush();
+  }
+
+  private static String format(String format, Object... args) {
+    return String.format(Locale.ROOT, format, args);
+  }
+
+  private static Path temporaryDirectory() {
+    try {
+      return Files.createTempDirectory("hookwire-bench");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a temporary directory left behind is no reason to fail the run
+    }
+  }
+}

@@ -1,0 +1,222 @@
+package io.hookwire.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Every figure of one run, as the JSON file holds them and the table shows them. Rates are per
+ * second of wall-clock time; {@code cpuMicrosPerDelivery} is this process's CPU time (server,
+ * publisher and sink together; PostgreSQL's own processes not included) per delivery, which moves
+ * less than rates when other work shares the machine.
+ */
+public record BenchReport(
+    String hookwire,
+    String startedAt,
+    String store,
+    Machine machine,
+    Settings settings,
+    SinkLimit sinkLimit,
+    Throughput deliveryThroughput,
+    Ingest ingest,
+    Latency latency,
+    FanOut fanOut,
+    BacklogDrain backlogDrain,
+    Memory memory,
+    List<Check> checks) {
+
+  /**
+   * @param loadAverageBefore the 1-minute load average as the run began: other work on the machine
+   */
+  public record Machine(
+      int cpus,
+      String cpuModel,
+      long memoryMb,
+      String os,
+      String jdk,
+      long maxHeapMb,
+      double loadAverageBefore,
+      double loadAverageAfter) {}
+
+  /** The sizes the run used (see {@link BenchSettings}). */
+  public record Settings(
+      double warmupSeconds,
+      double phaseSeconds,
+      int backlog,
+      int latencyRate,
+      int fanOut,
+      int dataBytes,
+      int concurrency,
+      int batch,
+      int publishers,
+      int databasePoolSize) {
+    static Settings of(BenchSettings s) {
+      return new Settings(
+          s.warmup().toMillis() / 1000.0,
+          s.phase().toMillis() / 1000.0,
+          s.backlog(),
+          s.latencyRate(),
+          s.fanOut(),
+          s.dataBytes(),
+          s.concurrency(),
+          s.batch(),
+          s.publishers(),
+          s.databasePoolSize());
+    }
+  }
+
+  public record SinkLimit(
+      int concurrency, int bodyBytes, long requests, double seconds, double requestsPerSecond) {}
+
+  /**
+   * @param deliveriesPerSecond arrivals at the sink while publishing kept a backlog, past a ramp
+   *     (or, in a phase too short for that, deliveries over the time from its start to the last
+   *     arrival)
+   * @param logged log entries the server wrote for the phase's webhook: every request is logged
+   */
+  public record Throughput(
+      long events,
+      long deliveries,
+      double seconds,
+      double deliveriesPerSecond,
+      double ratioToSinkLimit,
+      long logged,
+      double cpuMicrosPerDelivery,
+      List<Long> arrivalsPerSecond) {}
+
+  public record Ingest(
+      long events, int batchSize, int connections, double seconds, double eventsPerSecond) {}
+
+  /**
+   * Publish to arrival at the sink, measured from when each publish was due (no coordinated
+   * omission).
+   *
+   * @param failedPublishes publishes the server refused or failed (their events are not in the
+   *     percentiles); {@code firstFailure} says how the first one failed
+   */
+  public record Latency(
+      int offeredPerSecond,
+      long events,
+      long failedPublishes,
+      String firstFailure,
+      double seconds,
+      double p50Millis,
+      double p90Millis,
+      double p99Millis,
+      double p999Millis,
+      double maxMillis) {}
+
+  public record FanOut(
+      int webhooks,
+      long events,
+      long deliveries,
+      double seconds,
+      double deliveriesPerSecond,
+      double ratioToFanOut1,
+      long logged,
+      double cpuMicrosPerDelivery,
+      List<Long> arrivalsPerSecond) {}
+
+  /**
+   * @param seconds from the enabling request to the last arrival
+   */
+  public record BacklogDrain(
+      long payloads,
+      double seconds,
+      double deliveriesPerSecond,
+      double ratioToLive,
+      long logged,
+      double cpuMicrosPerDelivery,
+      List<Long> arrivalsPerSecond) {}
+
+  /**
+   * @param peakHeapUsedMb the most heap in use at any time, garbage not yet collected included
+   * @param peakHeapAfterGcMb the most heap still in use right after a collection: the live set
+   * @param peakRssMb the process's peak resident set (VmHWM), -1 where the kernel does not say
+   * @param phases the same two heap peaks for each phase
+   */
+  public record Memory(
+      long maxHeapMb,
+      double peakHeapUsedMb,
+      double peakHeapAfterGcMb,
+      double peakRssMb,
+      Map<String, PhaseMemory> phases) {}
+
+  public record PhaseMemory(double peakHeapUsedMb, double peakHeapAfterGcMb) {}
+
+  /** One target of issue 5 against what this run measured. */
+  public record Check(String figure, String target, String measured, boolean met) {}
+
+  private static final ObjectMapper JSON =
+      JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+  public void writeJson(Path file) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    JSON.writeValue(file.toFile(), this);
+  }
+
+  /** The figures as a table, one line per figure, with the target beside each. */
+  public void printTable(PrintWriter out) {
+    out.printf(
+        Locale.ROOT,
+        "Hookwire %s benchmark on %s: %d CPUs (%s), %,d MB RAM, %s, max heap %,d MB,"
+            + " load average %.2f before, %.2f after%n%n",
+        hookwire,
+        store,
+        machine.cpus(),
+        machine.cpuModel(),
+        machine.memoryMb(),
+        machine.jdk(),
+        machine.maxHeapMb(),
+        machine.loadAverageBefore(),
+        machine.loadAverageAfter());
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"figure", "measured", "target", ""});
+    rows.add(
+        new String[] {
+          "sink limit",
+          String.format(
+              Locale.ROOT,
+              "%,.0f requests/s (%d concurrent, %d-byte bodies)",
+              sinkLimit.requestsPerSecond(),
+              sinkLimit.concurrency(),
+              sinkLimit.bodyBytes()),
+          "the machine's ceiling",
+          ""
+        });
+    for (Check c : checks) {
+      rows.add(new String[] {c.figure(), c.measured(), c.target(), c.met() ? "met" : "NOT MET"});
+    }
+    int[] widths = new int[4];
+    for (String[] row : rows) {
+      for (int i = 0; i < row.length; i++) {
+        widths[i] = Math.max(widths[i], row[i].length());
+      }
+    }
+    for (int r = 0; r < rows.size(); r++) {
+      String[] row = rows.get(r);
+      out.printf(
+          Locale.ROOT,
+          "%-" + widths[0] + "s  %-" + widths[1] + "s  %-" + widths[2] + "s  %s%n",
+          row[0],
+          row[1],
+          row[2],
+          row[3]);
+      if (r == 0) {
+        out.println("-".repeat(widths[0] + widths[1] + widths[2] + widths[3] + 6));
+      }
+    }
+    out.flush();
+  }
+}

@@ -1,0 +1,99 @@
+package io.hookwire.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The sizes of one benchmark run.
+ *
+ * @param databaseUrl PostgreSQL to measure; SQLite in {@code dataDir} when empty
+ * @param dataDir where SQLite and the master key live; a temporary directory, deleted after, when
+ *     empty
+ * @param databasePoolSize PostgreSQL connections of the server
+ * @param warmup how long the JIT is warmed up before anything is measured
+ * @param phase how long each timed phase (sink limit, throughput, latency, fan-out) runs
+ * @param backlog events published through the ingest phase and held, then drained by one enable
+ * @param latencyRate the fixed offered rate of the latency phase, events per second
+ * @param fanOut webhooks subscribed to the fan-out phase's event type
+ * @param dataBytes about how large each event's data is
+ * @param concurrency requests on the wire per webhook (the server's {@code
+ *     --concurrency-per-webhook}), and the sink limit's concurrency
+ * @param batch events per {@code POST /v2/events}
+ * @param publishers concurrent publishing connections of the ingest phase
+ * @param profileDir where to write a JFR recording of each phase ({@code <phase>.jfr}), if anywhere
+ */
+public record BenchSettings(
+    Optional<String> databaseUrl,
+    Optional<Path> dataDir,
+    int databasePoolSize,
+    Duration warmup,
+    Duration phase,
+    int backlog,
+    int latencyRate,
+    int fanOut,
+    int dataBytes,
+    int concurrency,
+    int batch,
+    int publishers,
+    Optional<Path> profileDir) {
+
+  public BenchSettings {
+    if (phase.isNegative() || phase.isZero()) {
+      throw new IllegalArgumentException("the phase duration must be positive");
+    }
+    if (warmup.isNegative()) {
+      throw new IllegalArgumentException("the warm-up must not be negative");
+    }
+    if (backlog < 1 || latencyRate < 1 || fanOut < 1 || concurrency < 1 || publishers < 1) {
+      throw new IllegalArgumentException(
+          "backlog, latency rate, fan-out, concurrency and publishers must be at least 1");
+    }
+    if (batch < 1 || batch > io.hookwire.api.Events.MAX_BATCH) {
+      throw new IllegalArgumentException(
+          "the batch must be 1 to " + io.hookwire.api.Events.MAX_BATCH + " events");
+    }
+    if (dataBytes < 0 || dataBytes > 64 * 1024) {
+      throw new IllegalArgumentException("the data size must be 0 to 65536 bytes");
+    }
+  }
+
+  /**
+   * About two minutes on two cores: 8 s of warm-up (the JIT settles within it on this code), 15 s
+   * per timed phase, and the issue's backlog of 100,000.
+   */
+  public static BenchSettings defaults() {
+    return new BenchSettings(
+        Optional.empty(),
+        Optional.empty(),
+        16,
+        Duration.ofSeconds(8),
+        Duration.ofSeconds(15),
+        100_000,
+        1_000,
+        100,
+        256,
+        16,
+        1_000,
+        4,
+        Optional.empty());
+  }
+
+  /** Tiny sizes that still run every phase: a smoke test of the benchmark itself. */
+  public static BenchSettings quick() {
+    return new BenchSettings(
+        Optional.empty(),
+        Optional.empty(),
+        8,
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(2),
+        500,
+        200,
+        10,
+        256,
+        16,
+        1_000,
+        2,
+        Optional.empty());
+  }
+}

@@ -1,0 +1,169 @@
+package io.hookwire.bench;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hookwire.api.Json;
+import io.hookwire.core.EventType;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
+import okhttp3.Credentials;
+import okhttp3.FormBody;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/**
+ * The producer side of the benchmark: talks to the server's REST API over HTTP as any producer
+ * would, with keep-alive connections, and writes events whose data carries the publish stamp the
+ * sink reads.
+ */
+final class Publisher implements AutoCloseable {
+  private static final MediaType JSON = MediaType.get("application/json");
+
+  private final OkHttpClient client;
+  private final String baseUrl;
+  private final String authorization;
+  private final String padding;
+
+  /**
+   * @param dataBytes roughly how large each event's data is, as stored and delivered
+   */
+  Publisher(String baseUrl, String accountId, String apiKey, int dataBytes) {
+    this.baseUrl = baseUrl;
+    this.authorization = Credentials.basic(accountId, apiKey);
+    // What the other fields take: {"email":"lead-1234567@example.com","seq":1234567,
+    // "publishedNanos":123456789012,"note":""} is about 90 bytes.
+    this.padding = "x".repeat(Math.max(0, dataBytes - 90));
+    this.client =
+        new OkHttpClient.Builder()
+            // A batch of 1,000 on a busy machine may take seconds; failing it would skew the run.
+            .callTimeout(Duration.ofMinutes(2))
+            .connectTimeout(Duration.ofMinutes(2))
+            .readTimeout(Duration.ofMinutes(2))
+            .connectionPool(new ConnectionPool(64, 5, TimeUnit.MINUTES))
+            .build();
+  }
+
+  /** Creates a webhook and returns its id. */
+  String createWebhook(String name, EventType event, String url, boolean enabled) {
+    JsonNode created =
+        call(
+            new Request.Builder()
+                .url(baseUrl + "/v2/webhook")
+                .post(
+                    new FormBody.Builder()
+                        .add("name", name)
+                        .add("event", event.name())
+                        .add("url", url)
+                        .add("isEnabled", enabled ? "1" : "0")
+                        .build()));
+    return created.at("/Webhook/Id").asText();
+  }
+
+  void setEnabled(String webhookId, boolean enabled) {
+    call(
+        new Request.Builder()
+            .url(baseUrl + "/v2/webhook/" + webhookId)
+            .post(new FormBody.Builder().add("isEnabled", enabled ? "1" : "0").build()));
+  }
+
+  /**
+   * Publishes {@code count} events of one type in one {@code POST /v2/events}.
+   *
+   * @param stampNanos the publish stamp every event of the batch carries
+   */
+  void publishBatch(EventType event, int count, long firstSeq, long stampNanos) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(count * (padding.length() + 140));
+    try (JsonGenerator json = Json.MAPPER.getFactory().createGenerator(out)) {
+      json.writeStartArray();
+      for (int i = 0; i < count; i++) {
+        json.writeStartObject();
+        json.writeStringField("event", event.name());
+        json.writeFieldName("data");
+        writeData(json, firstSeq + i, stampNanos);
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    JsonNode answer =
+        call(
+            new Request.Builder()
+                .url(baseUrl + "/v2/events")
+                .post(RequestBody.create(out.toByteArray(), JSON)));
+    if (answer.path("Total").asInt() != count) {
+      throw new IllegalStateException("the server took fewer events than sent: " + answer);
+    }
+  }
+
+  /** Publishes one event with {@code POST /v2/event}, as a producer does when things happen. */
+  void publishOne(EventType event, long seq, long stampNanos) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(padding.length() + 140);
+    try (JsonGenerator json = Json.MAPPER.getFactory().createGenerator(out)) {
+      json.writeStartObject();
+      json.writeStringField("event", event.name());
+      json.writeFieldName("data");
+      writeData(json, seq, stampNanos);
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    call(
+        new Request.Builder()
+            .url(baseUrl + "/v2/event")
+            .post(RequestBody.create(out.toByteArray(), JSON)));
+  }
+
+  /** The data of an event like the benchmark's, for sizing requests outside the server. */
+  String sampleData(long seq, long stampNanos) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (JsonGenerator json = Json.MAPPER.getFactory().createGenerator(out)) {
+      writeData(json, seq, stampNanos);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private void writeData(JsonGenerator json, long seq, long stampNanos) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("email", "lead-" + seq + "@example.com");
+    json.writeNumberField("seq", seq);
+    json.writeNumberField(Sink.STAMP_FIELD, stampNanos);
+    json.writeStringField("note", padding);
+    json.writeEndObject();
+  }
+
+  private JsonNode call(Request.Builder request) {
+    try (Response response =
+        client.newCall(request.header("Authorization", authorization).build()).execute()) {
+      byte[] body = response.body().bytes();
+      if (response.code() != 200) {
+        throw new IllegalStateException(
+            response.request().method()
+                + " "
+                + response.request().url().encodedPath()
+                + " answered "
+                + response.code()
+                + ": "
+                + new String(body, java.nio.charset.StandardCharsets.UTF_8));
+      }
+      return Json.parse(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    client.dispatcher().executorService().shutdown();
+    client.connectionPool().evictAll();
+  }
+}

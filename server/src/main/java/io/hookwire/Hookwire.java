@@ -61,8 +61,8 @@ public final class Hookwire implements AutoCloseable {
         new Dispatcher.Settings(
             config.retrySchedule(),
             config.concurrencyPerWebhook(),
-            4_096,
-            1_000,
+            Dispatcher.MAX_IN_FLIGHT,
+            Dispatcher.CLAIM_BATCH,
             config.deliveryLease(),
             b.pollInterval);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

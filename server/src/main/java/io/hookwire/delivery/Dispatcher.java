@@ -41,12 +41,22 @@ import org.slf4j.LoggerFactory;
  * retry at, gave up) and <b>record</b> it with the log entry.
  *
  * <p>Requests run on virtual threads. A webhook has at most {@code concurrencyPerWebhook} requests
- * on the wire, started in the order its payloads were claimed, and about twice that claimed; a
- * webhook at its limit is left out of the next claim, so one slow or failing endpoint never holds
- * up the others.
+ * on the wire, started in the order its payloads were claimed, and {@link #ROUNDS_AHEAD} times that
+ * claimed; a webhook at its limit is left out of the next claim, so one slow or failing endpoint
+ * never holds up the others.
  */
 public final class Dispatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+  /**
+   * Payloads per claim statement at most. 256: a claim's cost grows with the rows it scans and
+   * locks (four times this), and one webhook takes at most {@code ROUNDS_AHEAD × concurrency} of
+   * them; several claims of 256 beat one of 1,000 on both stores (docs/performance.md).
+   */
+  public static final int CLAIM_BATCH = 256;
+
+  /** Payloads claimed and not yet recorded, per node, at most. */
+  public static final int MAX_IN_FLIGHT = 4_096;
 
   /** Settings of the pipeline. */
   public record Settings(
@@ -55,19 +65,14 @@ public final class Dispatcher implements AutoCloseable {
       int maxInFlight,
       int claimBatch,
       Duration lease,
-      Duration pollInterval) {
+      Duration pollInterval) {}
 
-    public static Settings defaults(RetrySchedule schedule) {
-      return new Settings(
-          schedule,
-          16,
-          4_096,
-          1_000,
-          // Comfortably longer than two rounds of timed-out requests per webhook.
-          Duration.ofSeconds(60),
-          Duration.ofMillis(100));
-    }
-  }
+  /**
+   * 8 rounds: at the default 5 s timeout a fully stalled webhook works through its claimed requests
+   * in 40 s, inside the shortest lease (60 s + 4 timeouts), so nothing it holds is sent twice by
+   * another node while it waits.
+   */
+  static final int ROUNDS_AHEAD = 8;
 
   private final Store store;
   private final OkHttpSender sender;
@@ -158,18 +163,25 @@ public final class Dispatcher implements AutoCloseable {
     }
     Set<String> busy =
         lanes.entrySet().stream()
-            .filter(e -> e.getValue().claimed.get() >= 2 * settings.concurrencyPerWebhook())
+            .filter(e -> e.getValue().claimed.get() >= claimedPerWebhook())
             .map(Map.Entry::getKey)
             .collect(Collectors.toSet());
     Instant now = clock.instant();
     List<Claim> claims =
-        store.claim(
-            room, 2 * settings.concurrencyPerWebhook(), busy, now, now.plus(settings.lease()));
+        store.claim(room, claimedPerWebhook(), busy, now, now.plus(settings.lease()));
     inFlight.addAndGet(claims.size());
     for (List<Claim> batch : batches(claims)) {
       lanes.computeIfAbsent(batch.get(0).webhookId(), id -> new Lane()).submit(batch);
     }
     return claims.size();
+  }
+
+  /**
+   * Requests a webhook may have claimed at once: {@link #ROUNDS_AHEAD} rounds of its concurrency,
+   * so its lane stays fed between claims while the claim, send and record round trips overlap.
+   */
+  private int claimedPerWebhook() {
+    return ROUNDS_AHEAD * settings.concurrencyPerWebhook();
   }
 
   /** Consecutive claims of one webhook, in groups of its batch size, oldest first. */

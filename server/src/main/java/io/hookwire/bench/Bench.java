@@ -117,6 +117,9 @@ public final class Bench {
       try {
         return measure(startedAt, loadBefore, webhooks);
       } finally {
+        if (recording != null) {
+          recording.close();
+        }
         if (publisher != null) {
           publisher.close();
         }

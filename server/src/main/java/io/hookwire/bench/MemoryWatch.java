@@ -130,10 +130,6 @@ final class MemoryWatch implements AutoCloseable {
     return statusField("VmHWM:");
   }
 
-  static OptionalLong rss() {
-    return statusField("VmRSS:");
-  }
-
   private static OptionalLong statusField(String name) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

@@ -121,25 +121,4 @@ public record Config(
         200,
         1_000);
   }
-
-  public Config withPort(int port) {
-    return new Config(
-        host,
-        port,
-        dataDir,
-        databaseUrl,
-        databasePoolSize,
-        masterKey,
-        allowPrivateTargets,
-        allowTargets,
-        retrySchedule,
-        deliveryTimeout,
-        concurrencyPerWebhook,
-        secretRotationGrace,
-        idempotencyWindow,
-        maxEventBytes,
-        rateLimitPerSecond,
-        rateLimitBurst,
-        deliveryLease);
-  }
 }

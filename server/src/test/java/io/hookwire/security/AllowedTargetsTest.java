@@ -10,7 +10,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hookwire.Hookwire;
 import io.hookwire.testing.ApiClient;
-import io.hookwire.testing.ConfigBuilder;
+import io.hookwire.testing.ConfigEditor;
 import io.hookwire.testing.FakeDns;
 import io.hookwire.testing.LogCapture;
 import io.hookwire.testing.RecordingReceiver;
@@ -36,7 +36,7 @@ class AllowedTargetsTest {
   private static TestServer allowingLoopbackOne(StoreKind kind, FakeDns dns) {
     return TestServer.start(
         kind,
-        c -> ConfigBuilder.from(c).allowTargets("127.0.0.1/32").build(),
+        c -> ConfigEditor.of(c).allowTargets("127.0.0.1/32").build(),
         b -> b.resolver(dns).httpClient(TestTls.trustingClient()));
   }
 
@@ -111,7 +111,7 @@ class AllowedTargetsTest {
     try (RecordingReceiver receiver = new RecordingReceiver();
         TestServer server =
             TestServer.start(
-                kind, c -> ConfigBuilder.from(c).allowPrivateTargets(true).build(), b -> b)) {
+                kind, c -> ConfigEditor.of(c).allowPrivateTargets(true).build(), b -> b)) {
       ApiClient api = server.api();
       String id = createWebhook(api, receiver.url("/dev"));
 
@@ -126,14 +126,14 @@ class AllowedTargetsTest {
   void theStartUpLogStatesThePolicyInForce() {
     try (LogCapture log = new LogCapture(Hookwire.class)) {
       try (TestServer strict =
-          TestServer.start(StoreKind.SQLITE, c -> ConfigBuilder.from(c).strict().build(), b -> b)) {
+          TestServer.start(StoreKind.SQLITE, c -> ConfigEditor.of(c).strict().build(), b -> b)) {
         assertThat(log.messages())
             .anyMatch(m -> m.endsWith("targets: https:// to globally reachable addresses only"));
       }
       try (TestServer allowing =
           TestServer.start(
               StoreKind.SQLITE,
-              c -> ConfigBuilder.from(c).allowTargets("10.1.0.0/16", "127.0.0.1/32").build(),
+              c -> ConfigEditor.of(c).allowTargets("10.1.0.0/16", "127.0.0.1/32").build(),
               b -> b)) {
         assertThat(log.messages())
             .anyMatch(

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hookwire.testing.ApiClient;
 import io.hookwire.testing.ApiClient.Answer;
-import io.hookwire.testing.ConfigBuilder;
+import io.hookwire.testing.ConfigEditor;
 import io.hookwire.testing.FakeDns;
 import io.hookwire.testing.StoreKind;
 import io.hookwire.testing.TestServer;
@@ -116,8 +116,7 @@ class BlockedTargetsTest {
   private static synchronized TestServer server(StoreKind kind) {
     return SERVERS.computeIfAbsent(
         kind,
-        k ->
-            TestServer.start(k, c -> ConfigBuilder.from(c).strict().build(), b -> b.resolver(DNS)));
+        k -> TestServer.start(k, c -> ConfigEditor.of(c).strict().build(), b -> b.resolver(DNS)));
   }
 
   static Stream<Arguments> literals() {
@@ -245,7 +244,7 @@ class BlockedTargetsTest {
         TestServer.start(
             kind,
             c ->
-                ConfigBuilder.from(c)
+                ConfigEditor.of(c)
                     .storage(permissive.dataDir, permissive.config.databaseUrl())
                     .strict()
                     .build(),

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookwire.testing.ApiClient;
 import io.hookwire.testing.ApiClient.Answer;
-import io.hookwire.testing.ConfigBuilder;
+import io.hookwire.testing.ConfigEditor;
 import io.hookwire.testing.FakeClock;
 import io.hookwire.testing.StoreKind;
 import io.hookwire.testing.TestServer;
@@ -24,7 +24,7 @@ class RateLimitTest {
     try (TestServer server =
         TestServer.start(
             StoreKind.SQLITE,
-            c -> ConfigBuilder.from(c).rateLimit(1, 3).build(),
+            c -> ConfigEditor.of(c).rateLimit(1, 3).build(),
             b -> b.clock(clock))) {
       ApiClient busy = server.api();
       ApiClient other = server.newAccount("other");
@@ -64,7 +64,7 @@ class RateLimitTest {
     try (TestServer server =
         TestServer.start(
             StoreKind.SQLITE,
-            c -> ConfigBuilder.from(c).rateLimit(0.1, 1).build(),
+            c -> ConfigEditor.of(c).rateLimit(0.1, 1).build(),
             b -> b.clock(clock))) {
       ApiClient api = server.api();
       assertThat(api.get("/v2/me").status()).isEqualTo(200);
@@ -82,7 +82,7 @@ class RateLimitTest {
     try (TestServer server =
         TestServer.start(
             StoreKind.SQLITE,
-            c -> ConfigBuilder.from(c).rateLimit(1, 1).build(),
+            c -> ConfigEditor.of(c).rateLimit(1, 1).build(),
             b -> b.clock(clock))) {
       ApiClient api = server.api();
       ApiClient impostor = api.as(server.accountId, "wrong");

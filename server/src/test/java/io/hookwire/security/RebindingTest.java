@@ -8,7 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hookwire.testing.ApiClient;
-import io.hookwire.testing.ConfigBuilder;
+import io.hookwire.testing.ConfigEditor;
 import io.hookwire.testing.FakeDns;
 import io.hookwire.testing.LogCapture;
 import io.hookwire.testing.StoreKind;
@@ -31,7 +31,7 @@ class RebindingTest {
   private static TestServer server(StoreKind kind, FakeDns dns) {
     return TestServer.start(
         kind,
-        c -> ConfigBuilder.from(c).allowTargets("127.0.0.1/32").build(),
+        c -> ConfigEditor.of(c).allowTargets("127.0.0.1/32").build(),
         b -> b.resolver(dns).httpClient(TestTls.trustingClient()));
   }
 

@@ -8,7 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hookwire.testing.ApiClient;
-import io.hookwire.testing.ConfigBuilder;
+import io.hookwire.testing.ConfigEditor;
 import io.hookwire.testing.RecordingReceiver;
 import io.hookwire.testing.StoreKind;
 import io.hookwire.testing.TestServer;
@@ -129,7 +129,7 @@ class SecretsAtRestTest {
     String key = newKey();
     try (RecordingReceiver receiver = new RecordingReceiver()) {
       TestServer first =
-          TestServer.start(kind, c -> ConfigBuilder.from(c).masterKey(key).build(), b -> b);
+          TestServer.start(kind, c -> ConfigEditor.of(c).masterKey(key).build(), b -> b);
       String secret;
       try (first) {
         secret =
@@ -161,7 +161,7 @@ class SecretsAtRestTest {
     String rightKey = newKey();
     try (RecordingReceiver receiver = new RecordingReceiver()) {
       TestServer first =
-          TestServer.start(kind, c -> ConfigBuilder.from(c).masterKey(rightKey).build(), b -> b);
+          TestServer.start(kind, c -> ConfigEditor.of(c).masterKey(rightKey).build(), b -> b);
       String id;
       try (first) {
         id = createWebhook(first.api(), receiver.url("/hook"));
@@ -204,12 +204,12 @@ class SecretsAtRestTest {
 
   /** A new server on {@code before}'s storage (its data directory and database). */
   private static TestServer restart(
-      StoreKind kind, TestServer before, java.util.function.UnaryOperator<ConfigBuilder> change) {
+      StoreKind kind, TestServer before, java.util.function.UnaryOperator<ConfigEditor> change) {
     return TestServer.start(
         kind,
         c ->
             change
-                .apply(ConfigBuilder.from(c).storage(before.dataDir, before.config.databaseUrl()))
+                .apply(ConfigEditor.of(c).storage(before.dataDir, before.config.databaseUrl()))
                 .build(),
         b -> b);
   }

@@ -2,13 +2,17 @@ package io.hookwire.testing;
 
 import io.hookwire.config.Config;
 import io.hookwire.core.RetrySchedule;
+import io.hookwire.security.Cidr;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Changes a few settings of a {@link Config}, keeping the rest: {@code TestServer.start(kind, c ->
@@ -45,6 +49,41 @@ public final class ConfigEditor {
 
   public ConfigEditor deliveryLease(Duration lease) {
     return set("deliveryLease", lease);
+  }
+
+  /** The production default: https:// to globally reachable addresses only. */
+  public ConfigEditor strict() {
+    return set("allowPrivateTargets", false).set("allowTargets", List.of());
+  }
+
+  public ConfigEditor allowPrivateTargets(boolean allow) {
+    return set("allowPrivateTargets", allow);
+  }
+
+  /** Strict, but for these CIDR ranges, as {@code --allow-targets} takes them. */
+  public ConfigEditor allowTargets(String... ranges) {
+    return strict().set("allowTargets", Arrays.stream(ranges).map(Cidr::parse).toList());
+  }
+
+  /** Another server's storage: its data directory and, for PostgreSQL, its database. */
+  public ConfigEditor storage(Path dataDir, Optional<String> databaseUrl) {
+    return set("dataDir", dataDir).set("databaseUrl", databaseUrl);
+  }
+
+  public ConfigEditor masterKey(String base64Key) {
+    return set("masterKey", Optional.of(base64Key));
+  }
+
+  public ConfigEditor secretRotationGrace(Duration grace) {
+    return set("secretRotationGrace", grace);
+  }
+
+  public ConfigEditor maxEventBytes(int bytes) {
+    return set("maxEventBytes", bytes);
+  }
+
+  public ConfigEditor rateLimit(double perSecond, int burst) {
+    return set("rateLimitPerSecond", perSecond).set("rateLimitBurst", burst);
   }
 
   private ConfigEditor set(String name, Object value) {

@@ -161,6 +161,9 @@ public final class Dispatcher implements AutoCloseable {
     if (room <= 0) {
       return 0;
     }
+    // Only this thread creates lanes, so an idle one (nothing claimed, no worker) can go: a
+    // webhook that sends again gets a new one.
+    lanes.values().removeIf(Lane::isIdle);
     Set<String> busy =
         lanes.entrySet().stream()
             .filter(e -> e.getValue().claimed.get() >= claimedPerWebhook())
@@ -335,6 +338,10 @@ public final class Dispatcher implements AutoCloseable {
     final AtomicInteger claimed = new AtomicInteger();
 
     private final AtomicInteger workers = new AtomicInteger();
+
+    boolean isIdle() {
+      return claimed.get() == 0 && workers.get() == 0;
+    }
 
     void submit(List<Claim> batch) {
       claimed.incrementAndGet();

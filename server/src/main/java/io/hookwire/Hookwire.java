@@ -84,7 +84,8 @@ public final class Hookwire implements AutoCloseable {
             auth,
             webhooks,
             events,
-            new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), b.clock));
+            new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), b.clock),
+            store::isBusy);
     this.javalin =
         Javalin.create(
             cfg -> {

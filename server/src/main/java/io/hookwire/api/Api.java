@@ -7,6 +7,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +23,19 @@ public final class Api {
   private final Webhooks webhooks;
   private final Events events;
   private final RateLimiter rateLimiter;
+  private final Predicate<Throwable> storeBusy;
 
-  public Api(Auth auth, Webhooks webhooks, Events events, RateLimiter rateLimiter) {
+  /**
+   * @param storeBusy whether an error means the store is overloaded for the moment: answered 503
+   *     with Retry-After, as a client should retry it, not 500
+   */
+  public Api(
+      Auth auth,
+      Webhooks webhooks,
+      Events events,
+      RateLimiter rateLimiter,
+      Predicate<Throwable> storeBusy) {
+    this.storeBusy = storeBusy;
     this.auth = auth;
     this.webhooks = webhooks;
     this.events = events;
@@ -115,6 +127,13 @@ public final class Api {
     r.exception(
         Exception.class,
         (e, ctx) -> {
+          if (storeBusy.test(e)) {
+            log.warn("{} {}: the store is busy: {}", ctx.method(), ctx.path(), e.toString());
+            ctx.header("Retry-After", "1");
+            ctx.status(503)
+                .json(Views.error(java.util.Map.of("API", "the store is busy; retry shortly")));
+            return;
+          }
           log.error("{} {} failed", ctx.method(), ctx.path(), e);
           ctx.status(500).json(Views.error(java.util.Map.of("API", "internal error")));
         });

@@ -3,6 +3,7 @@ package io.hookwire.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.SQLException;
+import java.util.List;
 
 /**
  * The production store. Any number of nodes share one database: the claim locks the rows it leases
@@ -30,6 +31,13 @@ public final class PostgresStore extends SqlStore {
     HikariDataSource dataSource = new HikariDataSource(config);
     migrate(dataSource);
     return new PostgresStore(dataSource);
+  }
+
+  @Override
+  boolean isDialectBusy(Throwable e) {
+    // Deadlock detected, serialization failure, too many connections.
+    return e instanceof SQLException s
+        && List.of("40P01", "40001", "53300").contains(s.getSQLState());
   }
 
   @Override

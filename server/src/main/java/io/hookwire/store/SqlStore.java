@@ -51,6 +51,25 @@ abstract class SqlStore implements Store {
   /** Whether {@code e} is a violation of a unique index (a concurrent idempotent publish). */
   abstract boolean isUniqueViolation(Throwable e);
 
+  /** Whether this database's own error {@code e} says it is overloaded for the moment. */
+  abstract boolean isDialectBusy(Throwable e);
+
+  @Override
+  public boolean isBusy(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      // The pool gave up waiting for a connection.
+      if (t instanceof java.sql.SQLTransientConnectionException || isDialectBusy(t)) {
+        return true;
+      }
+      for (Throwable suppressed : t.getSuppressed()) {
+        if (isBusy(suppressed)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** Appended to a SELECT of one row that the transaction goes on to change. */
   abstract String lockRow();
 

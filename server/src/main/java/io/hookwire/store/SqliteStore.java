@@ -52,6 +52,16 @@ public final class SqliteStore extends SqlStore {
   }
 
   @Override
+  boolean isDialectBusy(Throwable e) {
+    // The write lock was not free within busy_timeout.
+    return e instanceof SQLiteException s
+        && (s.getResultCode() == SQLiteErrorCode.SQLITE_BUSY
+            || s.getResultCode() == SQLiteErrorCode.SQLITE_BUSY_RECOVERY
+            || s.getResultCode() == SQLiteErrorCode.SQLITE_BUSY_SNAPSHOT
+            || s.getResultCode() == SQLiteErrorCode.SQLITE_LOCKED);
+  }
+
+  @Override
   boolean isUniqueViolation(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLiteException s

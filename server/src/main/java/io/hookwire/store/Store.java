@@ -91,6 +91,12 @@ public interface Store extends AutoCloseable {
 
   Page<LogEntry> log(String accountId, String webhookId, int page, int count);
 
+  /**
+   * Whether {@code e} means the store is overloaded for the moment (its write lock or its
+   * connections were not to be had in time): a request failing with it is worth retrying.
+   */
+  boolean isBusy(Throwable e);
+
   @Override
   void close();
 }

@@ -300,7 +300,8 @@ public final class Bench {
         defaults.maxEventBytes(),
         // The publisher is the benchmark's load: no rate limit on its account.
         0,
-        defaults.rateLimitBurst());
+        defaults.rateLimitBurst(),
+        defaults.deliveryLease());
   }
 
   // Phases

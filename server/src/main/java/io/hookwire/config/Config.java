@@ -54,44 +54,6 @@ public record Config(
     }
   }
 
-  /** With the {@linkplain #defaultLease default lease} for the delivery timeout. */
-  public Config(
-      String host,
-      int port,
-      Path dataDir,
-      Optional<String> databaseUrl,
-      int databasePoolSize,
-      Optional<String> masterKey,
-      boolean allowPrivateTargets,
-      List<Cidr> allowTargets,
-      RetrySchedule retrySchedule,
-      Duration deliveryTimeout,
-      int concurrencyPerWebhook,
-      Duration secretRotationGrace,
-      Duration idempotencyWindow,
-      int maxEventBytes,
-      double rateLimitPerSecond,
-      int rateLimitBurst) {
-    this(
-        host,
-        port,
-        dataDir,
-        databaseUrl,
-        databasePoolSize,
-        masterKey,
-        allowPrivateTargets,
-        allowTargets,
-        retrySchedule,
-        deliveryTimeout,
-        concurrencyPerWebhook,
-        secretRotationGrace,
-        idempotencyWindow,
-        maxEventBytes,
-        rateLimitPerSecond,
-        rateLimitBurst,
-        defaultLease(deliveryTimeout));
-  }
-
   /**
    * How long a node owns the payloads it claimed: comfortably longer than a claimed batch waits for
    * its turn and then times out. A node that dies keeps its payloads this long; then any node sends
@@ -119,6 +81,7 @@ public record Config(
         Duration.ofHours(24),
         DEFAULT_MAX_EVENT_BYTES,
         200,
-        1_000);
+        1_000,
+        defaultLease(DEFAULT_DELIVERY_TIMEOUT));
   }
 }

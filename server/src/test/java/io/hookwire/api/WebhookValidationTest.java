@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hookwire.config.Config;
 import io.hookwire.testing.ApiClient;
 import io.hookwire.testing.ApiClient.Answer;
+import io.hookwire.testing.ConfigEditor;
 import io.hookwire.testing.StoreKind;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -254,22 +255,6 @@ class WebhookValidationTest {
   }
 
   private static Config refusingPrivateTargets(Config c) {
-    return new Config(
-        c.host(),
-        c.port(),
-        c.dataDir(),
-        c.databaseUrl(),
-        c.databasePoolSize(),
-        c.masterKey(),
-        false,
-        c.allowTargets(),
-        c.retrySchedule(),
-        c.deliveryTimeout(),
-        c.concurrencyPerWebhook(),
-        c.secretRotationGrace(),
-        c.idempotencyWindow(),
-        c.maxEventBytes(),
-        c.rateLimitPerSecond(),
-        c.rateLimitBurst());
+    return ConfigEditor.of(c).allowPrivateTargets(false).build();
   }
 }

@@ -71,7 +71,8 @@ public final class TestServer implements AutoCloseable {
                 defaults.idempotencyWindow(),
                 defaults.maxEventBytes(),
                 0,
-                defaults.rateLimitBurst()));
+                defaults.rateLimitBurst(),
+                Config.defaultLease(Duration.ofSeconds(2))));
     Hookwire.Builder builder =
         build.apply(Hookwire.builder(config).pollInterval(Duration.ofMillis(20)));
     return new TestServer(builder, config, dataDir);

@@ -42,6 +42,10 @@ public record Config(
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("port must be 0 to 65535");
     }
+    if (databasePoolSize < 2) {
+      // Migrations hold one connection while Flyway's lock takes another.
+      throw new IllegalArgumentException("--database-pool-size must be at least 2");
+    }
     if (deliveryTimeout.isNegative() || deliveryTimeout.isZero()) {
       throw new IllegalArgumentException("the delivery timeout must be positive");
     }

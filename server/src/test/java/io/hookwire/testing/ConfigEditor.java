@@ -70,6 +70,10 @@ public final class ConfigEditor {
     return set("dataDir", dataDir).set("databaseUrl", databaseUrl);
   }
 
+  public ConfigEditor databasePoolSize(int size) {
+    return set("databasePoolSize", size);
+  }
+
   public ConfigEditor masterKey(String base64Key) {
     return set("masterKey", Optional.of(base64Key));
   }

@@ -4,41 +4,28 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hookwire.core.CanonicalJson;
 import io.hookwire.core.EventType;
+import io.hookwire.delivery.Intake;
 import io.hookwire.store.NewEvent;
 import io.hookwire.store.PublishedEvent;
-import io.hookwire.store.Store;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** Publishing: validate, store durably with the fan-out, wake the dispatcher. */
+/** Publishing: validate, then store durably with the fan-out (see {@link Intake}). */
 public final class Events {
   /** Events per {@code POST /v2/events}: one transaction stays short. */
   public static final int MAX_BATCH = 1_000;
 
   private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
 
-  private final Store store;
-  private final Clock clock;
-  private final Duration idempotencyWindow;
+  private final Intake intake;
   private final int maxDataBytes;
-  private final Runnable wakeDispatcher;
 
-  public Events(
-      Store store,
-      Clock clock,
-      Duration idempotencyWindow,
-      int maxDataBytes,
-      Runnable wakeDispatcher) {
-    this.store = store;
-    this.clock = clock;
-    this.idempotencyWindow = idempotencyWindow;
+  public Events(Intake intake, int maxDataBytes) {
+    this.intake = intake;
     this.maxDataBytes = maxDataBytes;
-    this.wakeDispatcher = wakeDispatcher;
   }
 
   public PublishedEvent publish(String accountId, Params p, Optional<String> idempotencyKey) {
@@ -81,12 +68,7 @@ public final class Events {
   }
 
   private List<PublishedEvent> store(String accountId, List<NewEvent> events) {
-    List<PublishedEvent> published =
-        store.publish(accountId, events, clock.instant(), idempotencyWindow);
-    if (published.stream().anyMatch(e -> !e.duplicate() && e.payloads() > 0)) {
-      wakeDispatcher.run();
-    }
-    return published;
+    return intake.publish(accountId, events);
   }
 
   private interface Field<T> {

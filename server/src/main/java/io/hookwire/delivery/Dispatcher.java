@@ -1,11 +1,13 @@
 package io.hookwire.delivery;
 
 import io.hookwire.core.Ids;
+import io.hookwire.core.PayloadState;
 import io.hookwire.core.RetrySchedule;
 import io.hookwire.security.SecretBox;
 import io.hookwire.signing.Signer;
 import io.hookwire.store.AttemptRecord;
 import io.hookwire.store.Claim;
+import io.hookwire.store.LiveLeases;
 import io.hookwire.store.Store;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,32 +34,36 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The delivery pipeline, all of it here: <b>claim</b> due payloads from the store under a lease,
- * <b>batch</b> them per webhook, <b>sign</b>, <b>send</b>, decide the <b>outcome</b> (delivered,
- * retry at, gave up) and <b>record</b> it with the log entry.
+ * The delivery pipeline, all of it here: payloads reach a webhook's <b>lane</b> either straight
+ * from the publish that stored them (leased to this node in the same transaction: {@link
+ * #liveLeases}, {@link #handOver}) or by a <b>claim</b> of due payloads from the store under a
+ * lease (retries, released holds, what did not fit in the lanes, leases of a node that died); they
+ * are <b>batched</b> per webhook, <b>signed</b>, <b>sent</b>, the <b>outcome</b> decided
+ * (delivered, retry at, gave up) and <b>recorded</b> with the log entry.
  *
  * <p>Requests run on virtual threads. A webhook has at most {@code concurrencyPerWebhook} requests
- * on the wire, started in the order its payloads were claimed, and {@link #ROUNDS_AHEAD} times that
- * claimed; a webhook at its limit is left out of the next claim, so one slow or failing endpoint
- * never holds up the others.
+ * on the wire, started in the order its payloads reached its lane, and {@link #ROUNDS_AHEAD} times
+ * that waiting; a webhook whose lane is over half full is left out of the next claim, so one slow
+ * or failing endpoint never holds up the others. A batch whose lease would end before its request
+ * could time out is not sent but given back (docs/proposals/0002-lease-at-publish.md).
  */
 public final class Dispatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
   /**
-   * Payloads per claim statement at most. 256: a claim's cost grows with the rows it scans and
-   * locks (four times this), and one webhook takes at most {@code ROUNDS_AHEAD × concurrency} of
-   * them; several claims of 256 beat one of 1,000 on both stores (docs/performance.md).
+   * Payloads per claim statement at most. 256: a claim's cost grows with the rows it locks, and
+   * several claims of 256 beat one of 1,000 on both stores (docs/performance.md).
    */
   public static final int CLAIM_BATCH = 256;
 
-  /** Payloads claimed and not yet recorded, per node, at most. */
-  public static final int MAX_IN_FLIGHT = 4_096;
+  /** Payloads leased to this node and not yet recorded, at most: bounds the memory they take. */
+  public static final int MAX_IN_FLIGHT = 8_192;
 
   /** Settings of the pipeline. */
   public record Settings(
@@ -65,14 +72,15 @@ public final class Dispatcher implements AutoCloseable {
       int maxInFlight,
       int claimBatch,
       Duration lease,
+      Duration timeout,
       Duration pollInterval) {}
 
   /**
-   * 8 rounds: at the default 5 s timeout a fully stalled webhook works through its claimed requests
-   * in 40 s, inside the shortest lease (60 s + 4 timeouts), so nothing it holds is sent twice by
-   * another node while it waits.
+   * 32 rounds of a webhook's concurrency wait in its lane at most (512 payloads at the default 16):
+   * enough that a fast receiver is fed from memory between claims. A slow one cannot be sent twice
+   * because of it: what would wait past its lease is given back unsent.
    */
-  static final int ROUNDS_AHEAD = 8;
+  static final int ROUNDS_AHEAD = 32;
 
   private final Store store;
   private final OkHttpSender sender;
@@ -83,7 +91,21 @@ public final class Dispatcher implements AutoCloseable {
   private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
   private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
   private final Map<String, String> openedSecrets = new ConcurrentHashMap<>();
+
+  /**
+   * Payloads leased to this node (taken at publish or claimed) and not yet recorded or released.
+   */
   private final AtomicInteger inFlight = new AtomicInteger();
+
+  /** Payloads not sent because their lease was about to end: the claim loop gives them back. */
+  private final Queue<Claim> expiring = new ConcurrentLinkedQueue<>();
+
+  /** When the earliest retry this node knows of is due, epoch ms; MAX_VALUE for none. */
+  private final AtomicLong nextDue = new AtomicLong(Long.MAX_VALUE);
+
+  /** Whether due payloads may be waiting in the store that the lanes had no room for. */
+  private volatile boolean backlog = true;
+
   private final Semaphore wakeUp = new Semaphore(0);
   private final Thread loop;
   private final Timer requestTime;
@@ -112,14 +134,9 @@ public final class Dispatcher implements AutoCloseable {
             Outcome.RetryAt.class, outcomeCounter(metrics, "retry"),
             Outcome.GaveUp.class, outcomeCounter(metrics, "failed"));
     metrics.gauge("hookwire.payloads.in.flight", inFlight);
-    this.recorder =
-        new Recorder(
-            store,
-            recorded -> {
-              inFlight.addAndGet(-recorded);
-              wake();
-            });
+    this.recorder = new Recorder(store, this::recorded);
     this.loop = Thread.ofPlatform().name("hookwire-dispatcher").daemon().start(this::run);
+    store.listen(this::dueAt);
   }
 
   private static Counter outcomeCounter(MeterRegistry metrics, String outcome) {
@@ -129,18 +146,105 @@ public final class Dispatcher implements AutoCloseable {
         .register(metrics);
   }
 
-  /** Something may be due now: a publish, an enable, a resend. */
+  /** Something may be due now: an enable, a resend, room in a lane. */
   public void wake() {
+    backlog = true;
     wakeUp.release();
   }
+
+  /** Payloads become due at {@code at}: a retry this or another node scheduled. */
+  void dueAt(Instant at) {
+    if (!at.isAfter(clock.instant())) {
+      wake();
+    } else {
+      nextDue.accumulateAndGet(at.toEpochMilli(), Math::min);
+      // The loop may be waiting longer than until then.
+      wakeUp.release();
+    }
+  }
+
+  private void recorded(List<AttemptRecord> group) {
+    inFlight.addAndGet(-group.size());
+    group.stream()
+        .filter(a -> a.nextState().equals(PayloadState.pending.name()))
+        .map(AttemptRecord::dueAt)
+        .min(Instant::compareTo)
+        .ifPresent(this::dueAt);
+    if (backlog) {
+      // Room the lanes may have been waiting for.
+      wakeUp.release();
+    }
+  }
+
+  // The live path
+
+  /**
+   * The room this node's lanes have for the payloads of one publish transaction. Not thread-safe:
+   * one transaction uses it. After the commit, {@link #handOver} the payloads it took.
+   */
+  public LiveLeases liveLeases() {
+    Instant until = clock.instant().plus(settings.lease());
+    Map<String, Integer> taken = new HashMap<>();
+    return new LiveLeases() {
+      @Override
+      public boolean take(String webhookId, int batchSize) {
+        if (!running) {
+          return false;
+        }
+        boolean[] took = new boolean[1];
+        // compute(): a lane is neither dropped as idle nor created twice while it is counted.
+        lanes.compute(
+            webhookId,
+            (id, lane) -> {
+              Lane l = lane != null ? lane : new Lane(batchSize);
+              took[0] = l.tryTake();
+              return l;
+            });
+        if (took[0]) {
+          taken.merge(webhookId, 1, Integer::sum);
+        }
+        return took[0];
+      }
+
+      @Override
+      public Instant until() {
+        return until;
+      }
+
+      @Override
+      public void cancel() {
+        taken.forEach(
+            (webhookId, n) -> {
+              lanes.get(webhookId).payloads.addAndGet(-n);
+              inFlight.addAndGet(-n);
+            });
+        taken.clear();
+      }
+    };
+  }
+
+  /**
+   * Puts the payloads a publish leased to this node (see {@link #liveLeases}) in their lanes, now
+   * that they are committed. Nothing reads them back from the store.
+   */
+  public void handOver(List<Claim> leased) {
+    for (List<Claim> batch : batches(leased)) {
+      lanes.get(batch.get(0).webhookId()).enqueue(batch);
+    }
+    if (backlog) {
+      wakeUp.release();
+    }
+  }
+
+  // The claim loop
 
   private void run() {
     while (running) {
       try {
+        giveBackExpiring();
         int claimed = claimAndDispatch();
         if (claimed < settings.claimBatch()) {
-          wakeUp.tryAcquire(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-          wakeUp.drainPermits();
+          awaitWork();
         }
       } catch (InterruptedException e) {
         return;
@@ -155,39 +259,102 @@ public final class Dispatcher implements AutoCloseable {
     }
   }
 
-  /** One turn of the pipeline's front half: claim, batch, hand each batch to a request. */
+  /** Waits for a wake-up, the next known retry or the poll interval, whichever comes first. */
+  private void awaitWork() throws InterruptedException {
+    long wait = settings.pollInterval().toMillis();
+    long due = nextDue.get();
+    if (due != Long.MAX_VALUE) {
+      wait = Math.max(0, Math.min(wait, due - clock.millis()));
+    }
+    if (wait > 0) {
+      wakeUp.tryAcquire(wait, TimeUnit.MILLISECONDS);
+    }
+    wakeUp.drainPermits();
+    if (nextDue.get() <= clock.millis()) {
+      nextDue.set(Long.MAX_VALUE);
+    }
+  }
+
+  /** One claim: due payloads into the lanes that have room for them. */
   int claimAndDispatch() {
     int room = Math.min(settings.claimBatch(), settings.maxInFlight() - inFlight.get());
     if (room <= 0) {
       return 0;
     }
-    // Only this thread creates lanes, so an idle one (nothing claimed, no worker) can go: a
-    // webhook that sends again gets a new one.
-    lanes.values().removeIf(Lane::isIdle);
+    // Only lanes without payloads or workers can go, atomically per lane, so none is dropped
+    // while a publish counts a payload in it.
+    for (String id : lanes.keySet()) {
+      lanes.computeIfPresent(id, (k, lane) -> lane.isIdle() ? null : lane);
+    }
     Set<String> busy =
         lanes.entrySet().stream()
-            .filter(e -> e.getValue().claimed.get() >= claimedPerWebhook())
+            .filter(e -> e.getValue().isOverHalfFull())
             .map(Map.Entry::getKey)
             .collect(Collectors.toSet());
     Instant now = clock.instant();
+    int requestsPerWebhook = Math.max(1, claimedPerWebhook() / 2);
     List<Claim> claims =
-        store.claim(room, claimedPerWebhook(), busy, now, now.plus(settings.lease()));
+        store.claim(room, requestsPerWebhook, busy, now, now.plus(settings.lease()));
     inFlight.addAndGet(claims.size());
     for (List<Claim> batch : batches(claims)) {
-      lanes.computeIfAbsent(batch.get(0).webhookId(), id -> new Lane()).submit(batch);
+      Claim first = batch.get(0);
+      lanes
+          .compute(
+              first.webhookId(),
+              (id, lane) -> {
+                Lane l = lane != null ? lane : new Lane(first.batchSize());
+                l.payloads.addAndGet(batch.size());
+                return l;
+              })
+          .enqueue(batch);
     }
+    Map<String, Integer> perWebhook = new HashMap<>();
+    claims.forEach(c -> perWebhook.merge(c.webhookId(), 1, Integer::sum));
+    boolean everythingFitted = claims.size() < room;
+    lanes.forEach(
+        (id, lane) -> {
+          if (busy.contains(id)) {
+            return;
+          }
+          int got = perWebhook.getOrDefault(id, 0);
+          if (got >= requestsPerWebhook * lane.batchSize) {
+            // More may be due: new payloads queue behind them in the store, oldest first.
+            lane.spilled = true;
+          } else if (everythingFitted) {
+            // Everything due of this webhook was claimed.
+            lane.spilled = false;
+          }
+        });
+    backlog = !everythingFitted || lanes.values().stream().anyMatch(l -> l.spilled);
     return claims.size();
   }
 
   /**
-   * Requests a webhook may have claimed at once: {@link #ROUNDS_AHEAD} rounds of its concurrency,
-   * so its lane stays fed between claims while the claim, send and record round trips overlap.
+   * Requests a webhook may have in its lane: {@link #ROUNDS_AHEAD} rounds of its concurrency, so it
+   * stays fed between claims while the claim, send and record round trips overlap.
    */
   private int claimedPerWebhook() {
     return ROUNDS_AHEAD * settings.concurrencyPerWebhook();
   }
 
-  /** Consecutive claims of one webhook, in groups of its batch size, oldest first. */
+  /** Gives back what lanes did not send because its lease was about to end. */
+  private void giveBackExpiring() {
+    List<Claim> given = new ArrayList<>();
+    for (Claim c; (c = expiring.poll()) != null; ) {
+      given.add(c);
+    }
+    if (given.isEmpty()) {
+      return;
+    }
+    try {
+      store.release(given, clock.instant());
+    } finally {
+      // Released or not, this node no longer holds them: an unreleased lease simply runs out.
+      inFlight.addAndGet(-given.size());
+    }
+  }
+
+  /** Consecutive payloads of one webhook, in groups of its batch size, oldest first. */
   static List<List<Claim>> batches(List<Claim> claims) {
     Map<String, List<Claim>> byWebhook = new LinkedHashMap<>();
     for (Claim c : claims) {
@@ -327,24 +494,56 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   /**
-   * One webhook's requests. Claimed batches queue here and at most {@code concurrencyPerWebhook}
-   * workers take them in the order they were claimed, oldest first: a webhook allowed one request
-   * at a time gets its payloads in order (held payloads released by an enable, for one).
+   * One webhook's requests. Batches queue here and at most {@code concurrencyPerWebhook} workers
+   * take them in the order they came, oldest first: a webhook allowed one request at a time gets
+   * its payloads in order (held payloads released by an enable, for one).
    */
   private final class Lane {
+    final int batchSize;
+    final int capacity;
     private final Queue<List<Claim>> waiting = new ConcurrentLinkedQueue<>();
 
-    /** Batches waiting or on the wire. */
-    final AtomicInteger claimed = new AtomicInteger();
+    /** Payloads counted for this lane: taken at publish, queued or on the wire. */
+    final AtomicInteger payloads = new AtomicInteger();
+
+    /**
+     * Whether the store may hold due payloads of this webhook that did not fit here: new ones then
+     * wait behind them in the store rather than overtake them, and room here wakes the claim.
+     */
+    volatile boolean spilled;
 
     private final AtomicInteger workers = new AtomicInteger();
 
-    boolean isIdle() {
-      return claimed.get() == 0 && workers.get() == 0;
+    Lane(int batchSize) {
+      this.batchSize = Math.max(1, batchSize);
+      this.capacity = claimedPerWebhook() * this.batchSize;
     }
 
-    void submit(List<Claim> batch) {
-      claimed.incrementAndGet();
+    boolean isIdle() {
+      return payloads.get() == 0 && workers.get() == 0 && !spilled;
+    }
+
+    boolean isOverHalfFull() {
+      return payloads.get() > capacity / 2;
+    }
+
+    /** Counts one more payload in this lane if it and the node have room for it. */
+    boolean tryTake() {
+      if (spilled || payloads.get() >= capacity) {
+        spilled = true;
+        return false;
+      }
+      if (inFlight.incrementAndGet() > settings.maxInFlight()) {
+        inFlight.decrementAndGet();
+        spilled = true;
+        return false;
+      }
+      payloads.incrementAndGet();
+      return true;
+    }
+
+    /** Queues a batch already counted in {@link #payloads}. */
+    void enqueue(List<Claim> batch) {
       waiting.add(batch);
       startWorkerIfNeeded();
     }
@@ -359,7 +558,7 @@ public final class Dispatcher implements AutoCloseable {
           try {
             requests.execute(this::work);
           } catch (RejectedExecutionException e) {
-            // Shutting down: the batch's lease expires and it is sent again later.
+            // Shutting down: the batch is given back by close().
             workers.decrementAndGet();
           }
           return;
@@ -372,9 +571,19 @@ public final class Dispatcher implements AutoCloseable {
         List<Claim> batch;
         while (running && (batch = waiting.poll()) != null) {
           try {
-            deliver(batch);
+            if (leaseEndsTooSoon(batch)) {
+              // Another attempt may start when the lease ends: this one must not overlap it.
+              expiring.addAll(batch);
+              wakeUp.release();
+            } else {
+              deliver(batch);
+            }
           } finally {
-            claimed.decrementAndGet();
+            int left = payloads.addAndGet(-batch.size());
+            if (spilled && left <= capacity / 2 && left + batch.size() > capacity / 2) {
+              // Half empty with more waiting in the store.
+              wake();
+            }
           }
         }
       } finally {
@@ -383,6 +592,11 @@ public final class Dispatcher implements AutoCloseable {
       // A batch queued while this worker was leaving would otherwise wait for the next one.
       startWorkerIfNeeded();
     }
+  }
+
+  /** Whether a request for {@code batch} started now could still be running when its lease ends. */
+  private boolean leaseEndsTooSoon(List<Claim> batch) {
+    return clock.instant().plus(settings.timeout()).isAfter(batch.get(0).leaseUntil());
   }
 
   /**
@@ -418,6 +632,7 @@ public final class Dispatcher implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     releaseUnsent();
+    giveBackExpiring();
     recorder.close();
   }
 }

@@ -10,6 +10,8 @@ import java.util.Optional;
  * @param attempt the number of this attempt, from 1
  * @param data canonical JSON of the event's data
  * @param retrySchedule the webhook's own schedule, or empty for the server's
+ * @param leaseUntil when this node's lease on the payload ends: an attempt that cannot finish
+ *     before then must not start, as the payload may be claimed again from then on
  */
 public record Claim(
     String accountId,
@@ -24,4 +26,5 @@ public record Claim(
     Optional<String> previousSecretSealed,
     Optional<Instant> previousSecretUntil,
     Optional<String> retrySchedule,
-    int batchSize) {}
+    int batchSize,
+    Instant leaseUntil) {}

@@ -2,18 +2,39 @@ package io.hookwire.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
+import org.jdbi.v3.core.Handle;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The production store. Any number of nodes share one database: the claim locks the rows it leases
  * with {@code FOR UPDATE SKIP LOCKED}, so nodes never wait on each other or take the same payload
- * while its lease lasts.
+ * while its lease lasts; {@code LISTEN/NOTIFY} tells every node at once of work that becomes due
+ * and of webhook changes.
  */
 public final class PostgresStore extends SqlStore {
+  private static final Logger log = LoggerFactory.getLogger(PostgresStore.class);
 
-  private PostgresStore(HikariDataSource dataSource) {
+  /** How long the listener waits for notifications in one call: bounds how long close() takes. */
+  private static final Duration LISTEN_WAIT = Duration.ofMillis(500);
+
+  private final String jdbcUrl;
+  private volatile boolean open = true;
+  private Thread listener;
+
+  private PostgresStore(HikariDataSource dataSource, String jdbcUrl) {
     super(dataSource);
+    this.jdbcUrl = jdbcUrl;
   }
 
   /**
@@ -30,7 +51,7 @@ public final class PostgresStore extends SqlStore {
     config.addDataSourceProperty("ApplicationName", "hookwire");
     HikariDataSource dataSource = new HikariDataSource(config);
     migrate(dataSource);
-    return new PostgresStore(dataSource);
+    return new PostgresStore(dataSource, jdbcUrl);
   }
 
   @Override
@@ -56,9 +77,144 @@ public final class PostgresStore extends SqlStore {
   }
 
   @Override
-  String lockSkippingLocked() {
-    // Locked while the claim's scan reads them: another node claiming at the same moment passes
-    // over them (never waits) and leases the next due payloads instead.
-    return "FOR UPDATE OF p SKIP LOCKED";
+  void notify(Handle h, String channel, String payload) {
+    // Delivered to every listening session when the transaction commits, and not at all if it
+    // rolls back.
+    h.createQuery("SELECT pg_notify(?, ?)")
+        .bind(0, channel)
+        .bind(1, payload)
+        .map((rs, ctx) -> "")
+        .list();
+  }
+
+  /**
+   * Leases and returns the due payloads in one statement. Each webhook's oldest due payloads are
+   * locked with {@code SKIP LOCKED} from its slice of payload_queue: another node claiming at the
+   * same moment passes over them (never waits) and takes the next ones.
+   */
+  @Override
+  List<Claim> lease(
+      Handle h,
+      int limit,
+      int requestsPerWebhook,
+      List<String> excluded,
+      long nowMs,
+      Instant leaseUntil) {
+    return h.createQuery(
+            """
+            WITH due AS (
+              SELECT q.account_id, q.id, q.due_at
+              FROM webhook w
+              CROSS JOIN LATERAL (
+                SELECT p.account_id, p.id, p.due_at FROM payload p
+                WHERE p.account_id = w.account_id AND p.webhook_id = w.id
+                  AND p.state IN ('pending', 'in_flight') AND p.due_at <= :now
+                ORDER BY p.due_at
+                LIMIT :requests * w.batch_size
+                FOR UPDATE SKIP LOCKED) q
+              -- A lease that ran out while its webhook was disabled, or a publish that raced a
+              -- disable, leaves payloads due for a disabled webhook: they wait for the enable.
+              WHERE w.is_enabled = 1 AND w.id NOT IN (<excluded>)
+              ORDER BY q.due_at, q.id
+              LIMIT :limit
+            ),
+            leased AS (
+              UPDATE payload p SET state = 'in_flight', due_at = :lease, attempts = p.attempts + 1
+              FROM due WHERE p.account_id = due.account_id AND p.id = due.id
+              RETURNING p.account_id, p.id, p.webhook_id, p.event_id, p.attempts,
+                due.due_at AS was_due
+            )
+            SELECT l.attempts, <columns>
+            FROM leased l
+            JOIN event e ON e.account_id = l.account_id AND e.id = l.event_id
+            JOIN webhook w ON w.account_id = l.account_id AND w.id = l.webhook_id
+            ORDER BY l.was_due, l.id""")
+        .define("columns", CLAIM_COLUMNS)
+        .bindList("excluded", excluded)
+        .bind("now", nowMs)
+        .bind("requests", requestsPerWebhook)
+        .bind("limit", limit)
+        .bind("lease", leaseUntil.toEpochMilli())
+        .map((rs, ctx) -> claimRow(rs, leaseUntil))
+        .list();
+  }
+
+  @Override
+  public synchronized void listen(Consumer<Instant> due) {
+    if (listener != null) {
+      throw new IllegalStateException("already listening");
+    }
+    listener =
+        Thread.ofPlatform()
+            .name("hookwire-listener")
+            .daemon()
+            .start(
+                () -> {
+                  while (open) {
+                    try (Connection c = DriverManager.getConnection(jdbcUrl)) {
+                      listenOn(c, due);
+                    } catch (SQLException e) {
+                      if (open) {
+                        // Polling still finds the work meanwhile; webhook caches expire.
+                        log.warn(
+                            "listening for other nodes failed; reconnecting: {}", e.toString());
+                        sleepQuietly(LISTEN_WAIT);
+                      }
+                    }
+                  }
+                });
+  }
+
+  private void listenOn(Connection c, Consumer<Instant> due) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("LISTEN " + WEBHOOKS_CHANNEL);
+      s.execute("LISTEN " + DUE_CHANNEL);
+    }
+    // Changes made while no connection listened were missed: start from the database.
+    subscriptions.forgetAll();
+    due.accept(Instant.EPOCH);
+    PGConnection pg = c.unwrap(PGConnection.class);
+    while (open) {
+      PGNotification[] received = pg.getNotifications((int) LISTEN_WAIT.toMillis());
+      if (received == null) {
+        continue;
+      }
+      for (PGNotification n : received) {
+        if (n.getName().equals(WEBHOOKS_CHANNEL)) {
+          subscriptions.forget(n.getParameter());
+        } else if (n.getName().equals(DUE_CHANNEL)) {
+          try {
+            due.accept(Instant.ofEpochMilli(Long.parseLong(n.getParameter())));
+          } catch (NumberFormatException e) {
+            log.warn("ignoring a malformed notification on {}: {}", n.getName(), n.getParameter());
+          }
+        }
+      }
+    }
+  }
+
+  private static void sleepQuietly(Duration d) {
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    open = false;
+    Thread l;
+    synchronized (this) {
+      l = listener;
+    }
+    if (l != null) {
+      try {
+        l.join(LISTEN_WAIT.multipliedBy(4));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    super.close();
   }
 }

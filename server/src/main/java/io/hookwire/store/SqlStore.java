@@ -5,6 +5,7 @@ import io.hookwire.core.Account;
 import io.hookwire.core.EventType;
 import io.hookwire.core.Ids;
 import io.hookwire.core.Page;
+import io.hookwire.core.PayloadState;
 import io.hookwire.core.RetrySchedule;
 import io.hookwire.core.Webhook;
 import java.sql.ResultSet;
@@ -14,16 +15,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
-import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
  * The store in SQL that both databases share. Subclasses supply what differs: the claim (row
@@ -38,6 +36,16 @@ abstract class SqlStore implements Store {
 
   final HikariDataSource dataSource;
   final Jdbi jdbi;
+  final Subscriptions subscriptions = new Subscriptions();
+
+  /** Told, on every node, that an account's webhooks changed; the payload is the account id. */
+  static final String WEBHOOKS_CHANNEL = "hookwire_webhooks";
+
+  /**
+   * Told, on every node, that payloads are or will be due; the payload is the earliest due time in
+   * epoch milliseconds. Sent by a record that schedules retries, an enable and a resend.
+   */
+  static final String DUE_CHANNEL = "hookwire_due";
 
   SqlStore(HikariDataSource dataSource) {
     this.dataSource = dataSource;
@@ -70,11 +78,14 @@ abstract class SqlStore implements Store {
     return false;
   }
 
+  /**
+   * Tells every node's {@link #listen} something on {@code channel} when (and if) the transaction
+   * of {@code h} commits. A no-op where one process is the only node.
+   */
+  abstract void notify(Handle h, String channel, String payload);
+
   /** Appended to a SELECT of one row that the transaction goes on to change. */
   abstract String lockRow();
-
-  /** Appended to the claim's scan of due payloads (alias {@code p}). */
-  abstract String lockSkippingLocked();
 
   // Accounts
 
@@ -124,28 +135,31 @@ abstract class SqlStore implements Store {
   @Override
   public void insertWebhook(WebhookRow row) {
     Webhook w = row.webhook();
-    jdbi.useHandle(
-        h ->
-            h.createUpdate(
-                    "INSERT INTO webhook ("
-                        + WEBHOOK_COLUMNS
-                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                .bind(0, w.accountId())
-                .bind(1, w.id())
-                .bind(2, w.name())
-                .bind(3, w.description())
-                .bind(4, w.event().name())
-                .bind(5, w.url())
-                .bind(6, w.enabled() ? 1 : 0)
-                .bind(7, row.secretSealed())
-                .bind(8, row.previousSecretSealed().orElse(null))
-                .bind(9, row.previousSecretUntil().map(Instant::toEpochMilli).orElse(null))
-                .bind(10, w.retrySchedule().map(RetrySchedule::toString).orElse(null))
-                .bind(11, w.batchSize())
-                .bind(12, w.lastExecution().map(Instant::toEpochMilli).orElse(null))
-                .bind(13, w.created().toEpochMilli())
-                .bind(14, w.modified().toEpochMilli())
-                .execute());
+    jdbi.useTransaction(
+        h -> {
+          h.createUpdate(
+                  "INSERT INTO webhook ("
+                      + WEBHOOK_COLUMNS
+                      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+              .bind(0, w.accountId())
+              .bind(1, w.id())
+              .bind(2, w.name())
+              .bind(3, w.description())
+              .bind(4, w.event().name())
+              .bind(5, w.url())
+              .bind(6, w.enabled() ? 1 : 0)
+              .bind(7, row.secretSealed())
+              .bind(8, row.previousSecretSealed().orElse(null))
+              .bind(9, row.previousSecretUntil().map(Instant::toEpochMilli).orElse(null))
+              .bind(10, w.retrySchedule().map(RetrySchedule::toString).orElse(null))
+              .bind(11, w.batchSize())
+              .bind(12, w.lastExecution().map(Instant::toEpochMilli).orElse(null))
+              .bind(13, w.created().toEpochMilli())
+              .bind(14, w.modified().toEpochMilli())
+              .execute();
+          notify(h, WEBHOOKS_CHANNEL, w.accountId());
+        });
+    subscriptions.forget(w.accountId());
   }
 
   @Override
@@ -214,78 +228,86 @@ abstract class SqlStore implements Store {
   @Override
   public Optional<WebhookRow> updateWebhook(
       String accountId, String webhookId, WebhookChanges c, Instant now) {
-    return jdbi.inTransaction(
-        h -> {
-          // Locked: a concurrent update must not write back fields read before ours committed.
-          Optional<WebhookRow> before = findWebhook(h, accountId, webhookId, lockRow());
-          if (before.isEmpty()) {
-            return Optional.empty();
-          }
-          Webhook w = before.get().webhook();
-          boolean enabled = c.enabled().orElse(w.enabled());
-          h.createUpdate(
-                  """
+    Optional<WebhookRow> updated =
+        jdbi.inTransaction(h -> updateWebhook(h, accountId, webhookId, c, now));
+    subscriptions.forget(accountId);
+    return updated;
+  }
+
+  private Optional<WebhookRow> updateWebhook(
+      Handle h, String accountId, String webhookId, WebhookChanges c, Instant now) {
+    // Locked: a concurrent update must not write back fields read before ours committed.
+    Optional<WebhookRow> before = findWebhook(h, accountId, webhookId, lockRow());
+    if (before.isEmpty()) {
+      return Optional.empty();
+    }
+    Webhook w = before.get().webhook();
+    boolean enabled = c.enabled().orElse(w.enabled());
+    h.createUpdate(
+            """
                   UPDATE webhook SET name = ?, description = ?, event = ?, url = ?,
                     is_enabled = ?, retry_schedule = ?, batch_size = ?, modified = ?
                   WHERE account_id = ? AND id = ?""")
-              .bind(0, c.name().orElse(w.name()))
-              .bind(1, c.description().orElse(w.description()))
-              .bind(2, c.event().orElse(w.event()).name())
-              .bind(3, c.url().orElse(w.url()))
-              .bind(4, enabled ? 1 : 0)
-              .bind(
-                  5,
-                  c.retrySchedule()
-                      .orElse(w.retrySchedule())
-                      .map(RetrySchedule::toString)
-                      .orElse(null))
-              .bind(6, c.batchSize().orElse(w.batchSize()))
-              .bind(7, now.toEpochMilli())
-              .bind(8, accountId)
-              .bind(9, webhookId)
-              .execute();
-          // Whatever the webhook was: an enable also releases what a race with a publish or a
-          // record may have left held.
-          if (c.enabled().equals(Optional.of(false))) {
-            // Waiting payloads wait for the enable; in-flight ones finish their attempt.
-            h.createUpdate(
-                    """
+        .bind(0, c.name().orElse(w.name()))
+        .bind(1, c.description().orElse(w.description()))
+        .bind(2, c.event().orElse(w.event()).name())
+        .bind(3, c.url().orElse(w.url()))
+        .bind(4, enabled ? 1 : 0)
+        .bind(
+            5,
+            c.retrySchedule().orElse(w.retrySchedule()).map(RetrySchedule::toString).orElse(null))
+        .bind(6, c.batchSize().orElse(w.batchSize()))
+        .bind(7, now.toEpochMilli())
+        .bind(8, accountId)
+        .bind(9, webhookId)
+        .execute();
+    // Whatever the webhook was: an enable also releases what a race with a publish or a
+    // record may have left held.
+    if (c.enabled().equals(Optional.of(false))) {
+      // Waiting payloads wait for the enable; in-flight ones finish their attempt.
+      h.createUpdate(
+              """
                     UPDATE payload SET state = 'held'
                     WHERE account_id = ? AND webhook_id = ? AND state = 'pending'""")
-                .bind(0, accountId)
-                .bind(1, webhookId)
-                .execute();
-          } else if (c.enabled().equals(Optional.of(true))) {
-            // Due at their creation time: the dispatcher takes the oldest first. Each gets a
-            // fresh retry schedule, as if published now.
-            h.createUpdate(
-                    """
+          .bind(0, accountId)
+          .bind(1, webhookId)
+          .execute();
+    } else if (c.enabled().equals(Optional.of(true))) {
+      // Due at their creation time: the dispatcher takes the oldest first. Each gets a
+      // fresh retry schedule, as if published now.
+      h.createUpdate(
+              """
                     UPDATE payload SET state = 'pending', attempts = 0, due_at = created
                     WHERE account_id = ? AND webhook_id = ? AND state = 'held'""")
-                .bind(0, accountId)
-                .bind(1, webhookId)
-                .execute();
-          }
-          return findWebhook(h, accountId, webhookId);
-        });
+          .bind(0, accountId)
+          .bind(1, webhookId)
+          .execute();
+      notify(h, DUE_CHANNEL, Long.toString(now.toEpochMilli()));
+    }
+    notify(h, WEBHOOKS_CHANNEL, accountId);
+    return findWebhook(h, accountId, webhookId);
   }
 
   @Override
   public boolean deleteWebhook(String accountId, String webhookId) {
-    return jdbi.inTransaction(
-        h -> {
-          for (String table : List.of("delivery_log", "payload")) {
-            h.createUpdate("DELETE FROM " + table + " WHERE account_id = ? AND webhook_id = ?")
-                .bind(0, accountId)
-                .bind(1, webhookId)
-                .execute();
-          }
-          return h.createUpdate("DELETE FROM webhook WHERE account_id = ? AND id = ?")
-                  .bind(0, accountId)
-                  .bind(1, webhookId)
-                  .execute()
-              == 1;
-        });
+    boolean deleted =
+        jdbi.inTransaction(
+            h -> {
+              notify(h, WEBHOOKS_CHANNEL, accountId);
+              for (String table : List.of("delivery_log", "payload")) {
+                h.createUpdate("DELETE FROM " + table + " WHERE account_id = ? AND webhook_id = ?")
+                    .bind(0, accountId)
+                    .bind(1, webhookId)
+                    .execute();
+              }
+              return h.createUpdate("DELETE FROM webhook WHERE account_id = ? AND id = ?")
+                      .bind(0, accountId)
+                      .bind(1, webhookId)
+                      .execute()
+                  == 1;
+            });
+    subscriptions.forget(accountId);
+    return deleted;
   }
 
   @Override
@@ -296,23 +318,27 @@ abstract class SqlStore implements Store {
       String previousSecretSealed,
       Instant previousUntil,
       Instant now) {
-    return jdbi.inTransaction(
-        h -> {
-          int updated =
-              h.createUpdate(
-                      """
+    Optional<WebhookRow> rotated =
+        jdbi.inTransaction(
+            h -> {
+              notify(h, WEBHOOKS_CHANNEL, accountId);
+              int updated =
+                  h.createUpdate(
+                          """
                       UPDATE webhook SET secret_sealed = ?, previous_secret_sealed = ?,
                         previous_secret_until = ?, modified = ?
                       WHERE account_id = ? AND id = ?""")
-                  .bind(0, newSecretSealed)
-                  .bind(1, previousSecretSealed)
-                  .bind(2, previousUntil.toEpochMilli())
-                  .bind(3, now.toEpochMilli())
-                  .bind(4, accountId)
-                  .bind(5, webhookId)
-                  .execute();
-          return updated == 1 ? findWebhook(h, accountId, webhookId) : Optional.empty();
-        });
+                      .bind(0, newSecretSealed)
+                      .bind(1, previousSecretSealed)
+                      .bind(2, previousUntil.toEpochMilli())
+                      .bind(3, now.toEpochMilli())
+                      .bind(4, accountId)
+                      .bind(5, webhookId)
+                      .execute();
+              return updated == 1 ? findWebhook(h, accountId, webhookId) : Optional.empty();
+            });
+    subscriptions.forget(accountId);
+    return rotated;
   }
 
   @Override
@@ -333,24 +359,31 @@ abstract class SqlStore implements Store {
   // Events
 
   @Override
-  public List<PublishedEvent> publish(
-      String accountId, List<NewEvent> events, Instant now, Duration idempotencyWindow) {
+  public Published publish(
+      List<Publication> group, Instant now, Duration idempotencyWindow, LiveLeases leases) {
     try {
-      return jdbi.inTransaction(h -> publish(h, accountId, events, now, idempotencyWindow));
-    } catch (UnableToExecuteStatementException e) {
+      return jdbi.inTransaction(h -> publish(h, group, now, idempotencyWindow, leases));
+    } catch (RuntimeException e) {
+      leases.cancel();
       if (!isUniqueViolation(e)) {
         throw e;
       }
-      // A concurrent publish stored the same idempotency key first; now we find its event.
-      return jdbi.inTransaction(h -> publish(h, accountId, events, now, idempotencyWindow));
+    }
+    // A concurrent publish stored the same idempotency key first; now we find its event.
+    try {
+      return jdbi.inTransaction(h -> publish(h, group, now, idempotencyWindow, leases));
+    } catch (RuntimeException e) {
+      leases.cancel();
+      throw e;
     }
   }
 
-  private List<PublishedEvent> publish(
-      Handle h, String accountId, List<NewEvent> events, Instant now, Duration window) {
+  private Published publish(
+      Handle h, List<Publication> group, Instant now, Duration window, LiveLeases leases) {
     long nowMs = now.toEpochMilli();
-    Map<EventType, List<Subscriber>> subscribers = new HashMap<>();
-    List<PublishedEvent> published = new ArrayList<>(events.size());
+    Instant leaseUntil = leases.until();
+    List<List<PublishedEvent>> published = new ArrayList<>(group.size());
+    List<Claim> leased = new ArrayList<>();
     PreparedBatch eventInserts =
         h.prepareBatch(
             """
@@ -361,47 +394,82 @@ abstract class SqlStore implements Store {
             """
             INSERT INTO payload (account_id, id, webhook_id, event_id, state, attempts, due_at,
               created)
-            VALUES (?, ?, ?, ?, ?, 0, ?, ?)""");
-    Map<String, PublishedEvent> byKeyInThisCall = new HashMap<>();
-    for (NewEvent e : events) {
-      if (e.idempotencyKey().isPresent()) {
-        String key = e.idempotencyKey().get();
-        PublishedEvent seen = byKeyInThisCall.get(key);
-        Optional<PublishedEvent> earlier =
-            seen != null
-                ? Optional.of(seen)
-                : findByIdempotencyKey(h, accountId, key, nowMs - window.toMillis());
-        if (earlier.isPresent()) {
-          published.add(duplicateOf(earlier.get()));
-          continue;
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)""");
+    // Keys seen in this transaction, by account: a repeated key names the event stored first.
+    Map<List<String>, PublishedEvent> byKey = new HashMap<>();
+    for (Publication publication : group) {
+      String accountId = publication.accountId();
+      List<PublishedEvent> events = new ArrayList<>(publication.events().size());
+      for (NewEvent e : publication.events()) {
+        if (e.idempotencyKey().isPresent()) {
+          List<String> key = List.of(accountId, e.idempotencyKey().get());
+          PublishedEvent seen = byKey.get(key);
+          Optional<PublishedEvent> earlier =
+              seen != null
+                  ? Optional.of(seen)
+                  : findByIdempotencyKey(h, accountId, key.get(1), nowMs - window.toMillis());
+          if (earlier.isPresent()) {
+            events.add(duplicateOf(earlier.get()));
+            continue;
+          }
         }
-      }
-      List<Subscriber> targets =
-          subscribers.computeIfAbsent(e.event(), type -> subscribers(h, accountId, type));
-      String eventId = Ids.EVENT.next();
-      eventInserts
-          .bind(0, accountId)
-          .bind(1, eventId)
-          .bind(2, e.event().name())
-          .bind(3, e.data())
-          .bind(4, e.idempotencyKey().orElse(null))
-          .bind(5, nowMs)
-          .add();
-      for (Subscriber s : targets) {
-        payloadInserts
+        List<Subscriptions.Subscriber> targets =
+            subscriptions.get(accountId, e.event(), () -> subscribers(h, accountId, e.event()));
+        String eventId = Ids.EVENT.next();
+        eventInserts
             .bind(0, accountId)
-            .bind(1, Ids.PAYLOAD.next())
-            .bind(2, s.webhookId())
-            .bind(3, eventId)
-            .bind(4, s.enabled() ? "pending" : "held")
+            .bind(1, eventId)
+            .bind(2, e.event().name())
+            .bind(3, e.data())
+            .bind(4, e.idempotencyKey().orElse(null))
             .bind(5, nowMs)
-            .bind(6, nowMs)
             .add();
+        for (Subscriptions.Subscriber s : targets) {
+          String payloadId = Ids.PAYLOAD.next();
+          PayloadState state;
+          if (!s.enabled()) {
+            state = PayloadState.held;
+          } else if (leases.take(s.webhookId(), s.batchSize())) {
+            // Leased to this node from the start: its first attempt begins now.
+            state = PayloadState.in_flight;
+            leased.add(
+                new Claim(
+                    accountId,
+                    payloadId,
+                    s.webhookId(),
+                    1,
+                    e.event(),
+                    now,
+                    e.data(),
+                    s.url(),
+                    s.secretSealed(),
+                    s.previousSecretSealed(),
+                    s.previousSecretUntil(),
+                    s.retrySchedule(),
+                    s.batchSize(),
+                    leaseUntil));
+          } else {
+            state = PayloadState.pending;
+          }
+          boolean inFlight = state == PayloadState.in_flight;
+          payloadInserts
+              .bind(0, accountId)
+              .bind(1, payloadId)
+              .bind(2, s.webhookId())
+              .bind(3, eventId)
+              .bind(4, state.name())
+              .bind(5, inFlight ? 1 : 0)
+              // in_flight: due again when the lease ends, should this node die meanwhile.
+              .bind(6, inFlight ? leaseUntil.toEpochMilli() : nowMs)
+              .bind(7, nowMs)
+              .add();
+        }
+        PublishedEvent p =
+            new PublishedEvent(eventId, e.event(), e.idempotencyKey(), now, targets.size(), false);
+        e.idempotencyKey().ifPresent(key -> byKey.put(List.of(accountId, key), p));
+        events.add(p);
       }
-      PublishedEvent p =
-          new PublishedEvent(eventId, e.event(), e.idempotencyKey(), now, targets.size(), false);
-      e.idempotencyKey().ifPresent(key -> byKeyInThisCall.put(key, p));
-      published.add(p);
+      published.add(events);
     }
     if (eventInserts.size() > 0) {
       eventInserts.execute();
@@ -409,7 +477,7 @@ abstract class SqlStore implements Store {
     if (payloadInserts.size() > 0) {
       payloadInserts.execute();
     }
-    return published;
+    return new Published(published, leased);
   }
 
   private static PublishedEvent duplicateOf(PublishedEvent first) {
@@ -417,13 +485,27 @@ abstract class SqlStore implements Store {
         first.id(), first.event(), first.idempotencyKey(), first.created(), first.payloads(), true);
   }
 
-  private record Subscriber(String webhookId, boolean enabled) {}
-
-  private static List<Subscriber> subscribers(Handle h, String accountId, EventType type) {
-    return h.createQuery("SELECT id, is_enabled FROM webhook WHERE account_id = ? AND event = ?")
+  private static List<Subscriptions.Subscriber> subscribers(
+      Handle h, String accountId, EventType type) {
+    return h.createQuery(
+            """
+            SELECT id, is_enabled, url, secret_sealed, previous_secret_sealed,
+              previous_secret_until, retry_schedule, batch_size
+            FROM webhook WHERE account_id = ? AND event = ?
+            ORDER BY created, id""")
         .bind(0, accountId)
         .bind(1, type.name())
-        .map((rs, ctx) -> new Subscriber(rs.getString("id"), rs.getInt("is_enabled") == 1))
+        .map(
+            (rs, ctx) ->
+                new Subscriptions.Subscriber(
+                    rs.getString("id"),
+                    rs.getInt("is_enabled") == 1,
+                    rs.getString("url"),
+                    rs.getString("secret_sealed"),
+                    Optional.ofNullable(rs.getString("previous_secret_sealed")),
+                    optionalInstant(rs, "previous_secret_until"),
+                    Optional.ofNullable(rs.getString("retry_schedule")),
+                    rs.getInt("batch_size")))
         .list();
   }
 
@@ -463,44 +545,15 @@ abstract class SqlStore implements Store {
   // Delivery
 
   /**
-   * Claim rounds at most: each round after the first only runs because a webhook reached its cap,
-   * and leaves that webhook out, so this bounds the claim's time when a few webhooks' backlogs fill
-   * the oldest due payloads.
+   * The columns a claim returns for each leased payload: what sending needs, but for {@code
+   * attempts}, the number of the attempt the lease starts. Aliases: {@code l} the leased payload,
+   * {@code e} its event, {@code w} its webhook.
    */
-  static final int CLAIM_ROUNDS = 8;
-
-  /**
-   * Leases the oldest due payloads: at most {@code :requests × batch size} of any one webhook, none
-   * of a webhook in {@code <excluded>} or disabled, at most {@code :limit} in all.
-   */
-  static final String LEASE =
+  static final String CLAIM_COLUMNS =
       """
-      WITH candidates AS (
-        SELECT p.account_id, p.id, p.webhook_id, p.due_at, w.batch_size FROM payload p
-        -- A lease that ran out while its webhook was disabled, or a publish that raced a disable,
-        -- leaves payloads due for a disabled webhook: they wait for the enable. Payloads of a
-        -- deleted webhook (a publish that raced the delete) are never due.
-        JOIN webhook w ON w.account_id = p.account_id AND w.id = p.webhook_id AND w.is_enabled = 1
-        WHERE p.state IN ('pending', 'in_flight') AND p.due_at <= :now
-          AND p.webhook_id NOT IN (<excluded>)
-        ORDER BY p.due_at, p.id
-        -- Past the limit, so that webhooks at their cap leave room for others.
-        LIMIT :scan
-        <lock>
-      ),
-      capped AS (
-        -- Named apart from payload's columns, which RETURNING names unqualified (SQLite wants it).
-        SELECT account_id AS leased_account, id AS leased_id FROM (
-          SELECT c.account_id, c.id, c.due_at, c.batch_size, ROW_NUMBER() OVER (
-              PARTITION BY c.account_id, c.webhook_id ORDER BY c.due_at, c.id) AS n
-          FROM candidates c) numbered
-        WHERE n <= :requests * batch_size
-        ORDER BY due_at, id
-        LIMIT :limit
-      )
-      UPDATE payload SET state = 'in_flight', due_at = :lease, attempts = attempts + 1
-      FROM capped WHERE account_id = leased_account AND id = leased_id
-      RETURNING account_id, id""";
+      l.account_id, l.id, l.webhook_id, e.event, e.created AS event_created, e.data,
+      w.url, w.secret_sealed, w.previous_secret_sealed, w.previous_secret_until, w.retry_schedule,
+      w.batch_size""";
 
   @Override
   public List<Claim> claim(
@@ -509,100 +562,43 @@ abstract class SqlStore implements Store {
       Collection<String> busyWebhooks,
       Instant now,
       Instant leaseUntil) {
+    // An id that no webhook has keeps "NOT IN (...)" valid when nothing is excluded.
+    List<String> excluded = busyWebhooks.isEmpty() ? List.of("") : List.copyOf(busyWebhooks);
     return jdbi.inTransaction(
-        h -> {
-          List<Claim> claims = new ArrayList<>();
-          Set<String> excluded = new HashSet<>(busyWebhooks);
-          for (int round = 0; round < CLAIM_ROUNDS && claims.size() < limit; round++) {
-            List<Claim> leased =
-                details(
-                    h,
-                    lease(
-                        h,
-                        limit - claims.size(),
-                        requestsPerWebhook,
-                        excluded,
-                        now.toEpochMilli(),
-                        leaseUntil.toEpochMilli()));
-            claims.addAll(leased);
-            Map<String, Integer> perWebhook = new HashMap<>();
-            leased.forEach(c -> perWebhook.merge(c.webhookId(), 1, Integer::sum));
-            boolean someAtCap =
-                leased.stream()
-                    .anyMatch(
-                        c -> perWebhook.get(c.webhookId()) >= requestsPerWebhook * c.batchSize());
-            if (!someAtCap) {
-              // Then every due payload in the scan was leased, or the limit was reached.
-              break;
-            }
-            // Another round for the webhooks behind those at their cap. A webhook leased in this
-            // round sits the next ones out, so none gets more than its cap.
-            excluded.addAll(perWebhook.keySet());
-          }
-          return claims;
-        });
+        h -> lease(h, limit, requestsPerWebhook, excluded, now.toEpochMilli(), leaseUntil));
   }
 
-  /** One round of the claim: leases due payloads and returns (account_id, id) of each. */
-  private List<List<String>> lease(
+  /**
+   * Leases the oldest due payloads: at most {@code requestsPerWebhook × batch size} of each enabled
+   * webhook not in {@code excluded}, at most {@code limit} in all, and returns them with what
+   * sending needs, oldest first. Each webhook's payloads come from its own slice of the {@code
+   * payload_queue} index, so a claim costs one short index range per webhook, whatever the backlog.
+   */
+  abstract List<Claim> lease(
       Handle h,
       int limit,
       int requestsPerWebhook,
-      Collection<String> excluded,
+      List<String> excluded,
       long nowMs,
-      long leaseUntilMs) {
-    return h.createQuery(LEASE)
-        .define("lock", lockSkippingLocked())
-        // An id that no webhook has keeps "NOT IN (...)" valid when nothing is excluded.
-        .bindList("excluded", excluded.isEmpty() ? List.of("") : List.copyOf(excluded))
-        .bind("now", nowMs)
-        .bind("scan", limit * 4)
-        .bind("requests", requestsPerWebhook)
-        .bind("limit", limit)
-        .bind("lease", leaseUntilMs)
-        .map((rs, ctx) -> List.of(rs.getString("account_id"), rs.getString("id")))
-        .list();
-  }
+      Instant leaseUntil);
 
-  /** What sending needs for each leased payload, oldest first. */
-  private static List<Claim> details(Handle h, List<List<String>> keys) {
-    if (keys.isEmpty()) {
-      return List.of();
-    }
-    // Payload ids are unique across accounts, so matching each column against its own list finds
-    // exactly these rows, and both databases plan it as lookups in the primary key.
-    var query =
-        h.createQuery(
-                """
-                SELECT p.account_id, p.id, p.webhook_id, p.attempts, e.event,
-                  e.created AS event_created, e.data, w.url, w.secret_sealed,
-                  w.previous_secret_sealed, w.previous_secret_until, w.retry_schedule,
-                  w.batch_size
-                FROM payload p
-                JOIN event e ON e.account_id = p.account_id AND e.id = p.event_id
-                JOIN webhook w ON w.account_id = p.account_id AND w.id = p.webhook_id
-                WHERE p.account_id IN (<accounts>) AND p.id IN (<ids>)
-                ORDER BY p.created, p.id""")
-            .bindList("accounts", keys.stream().map(k -> k.get(0)).distinct().toList())
-            .bindList("ids", keys.stream().map(k -> k.get(1)).toList());
-    return query
-        .map(
-            (rs, ctx) ->
-                new Claim(
-                    rs.getString("account_id"),
-                    rs.getString("id"),
-                    rs.getString("webhook_id"),
-                    rs.getInt("attempts"),
-                    EventType.valueOf(rs.getString("event")),
-                    instant(rs, "event_created"),
-                    rs.getString("data"),
-                    rs.getString("url"),
-                    rs.getString("secret_sealed"),
-                    Optional.ofNullable(rs.getString("previous_secret_sealed")),
-                    optionalInstant(rs, "previous_secret_until"),
-                    Optional.ofNullable(rs.getString("retry_schedule")),
-                    rs.getInt("batch_size")))
-        .list();
+  /** Reads one row of {@link #CLAIM_COLUMNS}. */
+  static Claim claimRow(ResultSet rs, Instant leaseUntil) throws SQLException {
+    return new Claim(
+        rs.getString("account_id"),
+        rs.getString("id"),
+        rs.getString("webhook_id"),
+        rs.getInt("attempts"),
+        EventType.valueOf(rs.getString("event")),
+        instant(rs, "event_created"),
+        rs.getString("data"),
+        rs.getString("url"),
+        rs.getString("secret_sealed"),
+        Optional.ofNullable(rs.getString("previous_secret_sealed")),
+        optionalInstant(rs, "previous_secret_until"),
+        Optional.ofNullable(rs.getString("retry_schedule")),
+        rs.getInt("batch_size"),
+        leaseUntil);
   }
 
   @Override
@@ -658,7 +654,11 @@ abstract class SqlStore implements Store {
                     created, response_code, execution_micros, error, response_body)
                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""");
           Map<List<String>, Long> lastRun = new HashMap<>();
+          long firstRetry = Long.MAX_VALUE;
           for (AttemptRecord a : attempts) {
+            if (a.nextState().equals(PayloadState.pending.name())) {
+              firstRetry = Math.min(firstRetry, a.dueAt().toEpochMilli());
+            }
             states
                 .bind("state", a.nextState())
                 .bind("due", a.dueAt().toEpochMilli())
@@ -692,6 +692,9 @@ abstract class SqlStore implements Store {
               (key, at) ->
                   runs.bind("at", at).bind("account", key.get(0)).bind("id", key.get(1)).add());
           runs.execute();
+          if (firstRetry != Long.MAX_VALUE) {
+            notify(h, DUE_CHANNEL, Long.toString(firstRetry));
+          }
         });
   }
 
@@ -704,6 +707,9 @@ abstract class SqlStore implements Store {
               findWebhook(h, accountId, webhookId, lockRow())
                   .map(r -> r.webhook().enabled())
                   .orElse(false);
+          if (enabled) {
+            notify(h, DUE_CHANNEL, Long.toString(now.toEpochMilli()));
+          }
           return h.createUpdate(
                   """
                   UPDATE payload SET state = :state, attempts = 0, due_at = created

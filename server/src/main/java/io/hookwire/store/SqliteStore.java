@@ -5,7 +5,12 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
+import org.jdbi.v3.core.Handle;
 import org.sqlite.Function;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
@@ -81,8 +86,82 @@ public final class SqliteStore extends SqlStore {
   }
 
   @Override
-  String lockSkippingLocked() {
-    return "";
+  void notify(Handle h, String channel, String payload) {
+    // One process owns the file: its dispatcher is told directly.
+  }
+
+  /** A due payload read by the claim, before it is leased. */
+  private record Due(long rowid, long dueAt, Claim claim) {}
+
+  /**
+   * Reads the due payloads with what sending needs, then leases them by rowid. The write lock the
+   * transaction holds makes the statements one step. SQLite's LIMIT cannot name an outer column, so
+   * each webhook's cap ({@code requests × batch size}) is bound once per batch size in use.
+   */
+  @Override
+  List<Claim> lease(
+      Handle h,
+      int limit,
+      int requestsPerWebhook,
+      List<String> excluded,
+      long nowMs,
+      Instant leaseUntil) {
+    List<Integer> batchSizes =
+        h.createQuery("SELECT DISTINCT batch_size FROM webhook WHERE is_enabled = 1")
+            .mapTo(Integer.class)
+            .list();
+    List<Due> due = new ArrayList<>();
+    for (int batchSize : batchSizes) {
+      due.addAll(
+          h.createQuery(
+                  """
+                  SELECT l.rowid AS leased_rowid, l.due_at AS was_due,
+                    l.attempts + 1 AS attempts, <columns>
+                  FROM webhook w
+                  -- Each webhook's oldest due payloads, from its slice of payload_queue.
+                  JOIN payload l ON l.rowid IN (
+                    SELECT q.rowid FROM payload q
+                    WHERE q.account_id = w.account_id AND q.webhook_id = w.id
+                      AND q.state IN ('pending', 'in_flight') AND q.due_at <= :now
+                    ORDER BY q.due_at
+                    LIMIT :cap)
+                  JOIN event e ON e.account_id = l.account_id AND e.id = l.event_id
+                  -- A lease that ran out while its webhook was disabled, or a publish that raced
+                  -- a disable, leaves payloads due for a disabled webhook: they wait for the
+                  -- enable.
+                  WHERE w.is_enabled = 1 AND w.batch_size = :batchSize
+                    AND w.id NOT IN (<excluded>)
+                  ORDER BY l.due_at, l.id
+                  LIMIT :limit""")
+              .define("columns", CLAIM_COLUMNS)
+              .bindList("excluded", excluded)
+              .bind("now", nowMs)
+              .bind("cap", requestsPerWebhook * batchSize)
+              .bind("batchSize", batchSize)
+              .bind("limit", limit)
+              .map(
+                  (rs, ctx) ->
+                      new Due(
+                          rs.getLong("leased_rowid"),
+                          rs.getLong("was_due"),
+                          claimRow(rs, leaseUntil)))
+              .list());
+    }
+    List<Due> leased =
+        due.stream()
+            .sorted(Comparator.comparingLong(Due::dueAt).thenComparing(d -> d.claim().payloadId()))
+            .limit(limit)
+            .toList();
+    if (!leased.isEmpty()) {
+      h.createUpdate(
+              """
+              UPDATE payload SET state = 'in_flight', due_at = :lease, attempts = attempts + 1
+              WHERE rowid IN (<rowids>)""")
+          .bind("lease", leaseUntil.toEpochMilli())
+          .bindList("rowids", leased.stream().map(Due::rowid).toList())
+          .execute();
+    }
+    return leased.stream().map(Due::claim).toList();
   }
 
   /**

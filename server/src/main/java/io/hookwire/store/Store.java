@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Everything Hookwire keeps. Two implementations, {@link SqliteStore} and {@link PostgresStore},
@@ -54,12 +55,23 @@ public interface Store extends AutoCloseable {
   // Events
 
   /**
-   * Stores the events and fans each out to one payload per subscribed webhook, in one transaction:
-   * when this returns, nothing of it can be lost. An idempotency key already used within {@code
-   * idempotencyWindow} returns the first event instead and stores nothing.
+   * Stores the events of each publication and fans each out to one payload per subscribed webhook,
+   * all in one transaction (a group commit): when this returns, nothing of it can be lost. An
+   * idempotency key already used within {@code idempotencyWindow} returns the first event instead
+   * and stores nothing. Payloads of enabled webhooks that {@code leases} takes are stored leased to
+   * this node and returned, so that they are sent without being claimed.
    */
-  List<PublishedEvent> publish(
-      String accountId, List<NewEvent> events, Instant now, Duration idempotencyWindow);
+  Published publish(
+      List<Publication> group, Instant now, Duration idempotencyWindow, LiveLeases leases);
+
+  /** Publishes one account's events with nothing leased at publish. */
+  default List<PublishedEvent> publish(
+      String accountId, List<NewEvent> events, Instant now, Duration idempotencyWindow) {
+    return publish(
+            List.of(new Publication(accountId, events)), now, idempotencyWindow, LiveLeases.NONE)
+        .events()
+        .get(0);
+  }
 
   // Delivery
 
@@ -81,11 +93,22 @@ public interface Store extends AutoCloseable {
    */
   void release(List<Claim> claims, Instant now);
 
-  /** Records attempts' outcomes and log entries in one transaction. */
+  /**
+   * Records attempts' outcomes and log entries in one transaction. Retries it schedules are
+   * announced to every node's {@link #listen} listener.
+   */
   void record(List<AttemptRecord> attempts);
 
   /** Re-queues failed payloads of a webhook, those created at or after {@code since} if given. */
   int resend(String accountId, String webhookId, Optional<Instant> since, Instant now);
+
+  /**
+   * Calls {@code due} with the time payloads become due whenever any node records a retry, enables
+   * a webhook or resends, so that nodes need not poll for each other's work; and keeps this node's
+   * caches in step with other nodes' webhook changes. Where only one node can use the store, the
+   * node's own dispatcher already knows, and this does nothing.
+   */
+  default void listen(Consumer<Instant> due) {}
 
   // Log
 

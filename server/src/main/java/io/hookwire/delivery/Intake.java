@@ -1,0 +1,142 @@
+package io.hookwire.delivery;
+
+import io.hookwire.store.NewEvent;
+import io.hookwire.store.Publication;
+import io.hookwire.store.Published;
+import io.hookwire.store.PublishedEvent;
+import io.hookwire.store.Store;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The front of the pipeline: stores what producers publish in group commits and hands the payloads
+ * leased at publish to the dispatcher.
+ *
+ * <p>Publishes wait in a queue; each writer takes everything queued (up to {@link #MAX_GROUP}
+ * events) into one transaction, so a thousand single publishes a second are tens of commits, not a
+ * thousand. A publish still returns only once its transaction has committed.
+ */
+public final class Intake implements AutoCloseable {
+  /** Events per transaction at most: as many as one {@code POST /v2/events} may carry. */
+  static final int MAX_GROUP = 1_000;
+
+  private record Waiting(Publication publication, CompletableFuture<List<PublishedEvent>> done) {}
+
+  private final Store store;
+  private final Dispatcher dispatcher;
+  private final Clock clock;
+  private final Duration idempotencyWindow;
+  private final BlockingQueue<Waiting> queue = new LinkedBlockingQueue<>();
+  private final List<Thread> writers = new ArrayList<>();
+  private volatile boolean running = true;
+
+  /**
+   * @param writers transactions at once: 1 for SQLite (one writer at a time anyway), a few for
+   *     PostgreSQL
+   */
+  public Intake(
+      Store store, Dispatcher dispatcher, Clock clock, Duration idempotencyWindow, int writers) {
+    this.store = store;
+    this.dispatcher = dispatcher;
+    this.clock = clock;
+    this.idempotencyWindow = idempotencyWindow;
+    for (int i = 0; i < writers; i++) {
+      this.writers.add(Thread.ofPlatform().name("hookwire-intake-" + i).daemon().start(this::run));
+    }
+  }
+
+  /**
+   * Stores one account's events with their payloads, durably, and returns them once committed.
+   *
+   * @throws RuntimeException what the store threw
+   */
+  public List<PublishedEvent> publish(String accountId, List<NewEvent> events) {
+    if (!running) {
+      throw new IllegalStateException("shutting down");
+    }
+    Waiting w = new Waiting(new Publication(accountId, events), new CompletableFuture<>());
+    queue.add(w);
+    try {
+      return w.done().join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
+  private void run() {
+    Waiting carried = null;
+    while (running || !queue.isEmpty() || carried != null) {
+      try {
+        Waiting first = carried != null ? carried : queue.poll(100, TimeUnit.MILLISECONDS);
+        carried = null;
+        if (first == null) {
+          continue;
+        }
+        List<Waiting> group = new ArrayList<>();
+        group.add(first);
+        int events = first.publication().events().size();
+        for (Waiting next; events < MAX_GROUP && (next = queue.poll()) != null; ) {
+          if (events + next.publication().events().size() > MAX_GROUP) {
+            carried = next;
+            break;
+          }
+          group.add(next);
+          events += next.publication().events().size();
+        }
+        commit(group);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private void commit(List<Waiting> group) {
+    Published published;
+    try {
+      published =
+          store.publish(
+              group.stream().map(Waiting::publication).toList(),
+              clock.instant(),
+              idempotencyWindow,
+              dispatcher.liveLeases());
+    } catch (RuntimeException e) {
+      if (group.size() == 1) {
+        group.get(0).done().completeExceptionally(e);
+      } else {
+        // One publication may be what failed: each alone, so the others are stored.
+        group.forEach(w -> commit(List.of(w)));
+      }
+      return;
+    }
+    dispatcher.handOver(published.leased());
+    for (int i = 0; i < group.size(); i++) {
+      group.get(i).done().complete(published.events().get(i));
+    }
+  }
+
+  /** Stores what is queued, then stops. */
+  @Override
+  public void close() {
+    running = false;
+    for (Thread t : writers) {
+      try {
+        t.join(Duration.ofSeconds(30));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    for (Waiting w; (w = queue.poll()) != null; ) {
+      w.done().completeExceptionally(new IllegalStateException("shutting down"));
+    }
+  }
+}

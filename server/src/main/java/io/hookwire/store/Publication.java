@@ -1,0 +1,10 @@
+package io.hookwire.store;
+
+import java.util.List;
+
+/** What one publish request asked to store: the events of one account, in order. */
+public record Publication(String accountId, List<NewEvent> events) {
+  public Publication {
+    events = List.copyOf(events);
+  }
+}

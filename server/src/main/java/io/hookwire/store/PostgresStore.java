@@ -72,6 +72,11 @@ public final class PostgresStore extends SqlStore {
   }
 
   @Override
+  boolean hasOneWriter() {
+    return false;
+  }
+
+  @Override
   String lockRow() {
     return "FOR UPDATE";
   }

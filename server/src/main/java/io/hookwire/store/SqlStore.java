@@ -18,8 +18,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.HandleConsumer;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
@@ -54,6 +57,38 @@ abstract class SqlStore implements Store {
 
   static void migrate(HikariDataSource dataSource) {
     Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+  }
+
+  /**
+   * This process's write transactions one at a time, first come first served, where the database
+   * has one writer (SQLite): a waiting writer is woken the moment the lock is free, where SQLite's
+   * busy handler would sleep and retry (up to 100 ms a time) and favours no one.
+   */
+  private final ReentrantLock writer = new ReentrantLock(true);
+
+  /** Whether the database takes one write transaction at a time. */
+  abstract boolean hasOneWriter();
+
+  /** Runs {@code callback} in a write transaction. */
+  final <R, X extends Exception> R write(HandleCallback<R, X> callback) throws X {
+    if (!hasOneWriter()) {
+      return jdbi.inTransaction(callback);
+    }
+    writer.lock();
+    try {
+      return jdbi.inTransaction(callback);
+    } finally {
+      writer.unlock();
+    }
+  }
+
+  /** Runs {@code consumer} in a write transaction. */
+  final <X extends Exception> void useWrite(HandleConsumer<X> consumer) throws X {
+    write(
+        h -> {
+          consumer.useHandle(h);
+          return null;
+        });
   }
 
   /** Whether {@code e} is a violation of a unique index (a concurrent idempotent publish). */
@@ -92,7 +127,7 @@ abstract class SqlStore implements Store {
   @Override
   public Account createAccount(String name, String apiKeyHash, Instant now) {
     Account account = new Account(Ids.ACCOUNT.next(), name, now);
-    jdbi.useHandle(
+    useWrite(
         h ->
             h.createUpdate(
                     "INSERT INTO account (id, name, api_key_hash, created) VALUES (?, ?, ?, ?)")
@@ -121,7 +156,7 @@ abstract class SqlStore implements Store {
 
   @Override
   public boolean setApiKeyHash(String accountId, String apiKeyHash) {
-    return jdbi.withHandle(
+    return write(
             h ->
                 h.createUpdate("UPDATE account SET api_key_hash = ? WHERE id = ?")
                     .bind(0, apiKeyHash)
@@ -135,7 +170,7 @@ abstract class SqlStore implements Store {
   @Override
   public void insertWebhook(WebhookRow row) {
     Webhook w = row.webhook();
-    jdbi.useTransaction(
+    useWrite(
         h -> {
           h.createUpdate(
                   "INSERT INTO webhook ("
@@ -228,8 +263,7 @@ abstract class SqlStore implements Store {
   @Override
   public Optional<WebhookRow> updateWebhook(
       String accountId, String webhookId, WebhookChanges c, Instant now) {
-    Optional<WebhookRow> updated =
-        jdbi.inTransaction(h -> updateWebhook(h, accountId, webhookId, c, now));
+    Optional<WebhookRow> updated = write(h -> updateWebhook(h, accountId, webhookId, c, now));
     subscriptions.forget(accountId);
     return updated;
   }
@@ -291,7 +325,7 @@ abstract class SqlStore implements Store {
   @Override
   public boolean deleteWebhook(String accountId, String webhookId) {
     boolean deleted =
-        jdbi.inTransaction(
+        write(
             h -> {
               notify(h, WEBHOOKS_CHANNEL, accountId);
               for (String table : List.of("delivery_log", "payload")) {
@@ -319,7 +353,7 @@ abstract class SqlStore implements Store {
       Instant previousUntil,
       Instant now) {
     Optional<WebhookRow> rotated =
-        jdbi.inTransaction(
+        write(
             h -> {
               notify(h, WEBHOOKS_CHANNEL, accountId);
               int updated =
@@ -362,7 +396,7 @@ abstract class SqlStore implements Store {
   public Published publish(
       List<Publication> group, Instant now, Duration idempotencyWindow, LiveLeases leases) {
     try {
-      return jdbi.inTransaction(h -> publish(h, group, now, idempotencyWindow, leases));
+      return write(h -> publish(h, group, now, idempotencyWindow, leases));
     } catch (RuntimeException e) {
       leases.cancel();
       if (!isUniqueViolation(e)) {
@@ -371,7 +405,7 @@ abstract class SqlStore implements Store {
     }
     // A concurrent publish stored the same idempotency key first; now we find its event.
     try {
-      return jdbi.inTransaction(h -> publish(h, group, now, idempotencyWindow, leases));
+      return write(h -> publish(h, group, now, idempotencyWindow, leases));
     } catch (RuntimeException e) {
       leases.cancel();
       throw e;
@@ -564,7 +598,7 @@ abstract class SqlStore implements Store {
       Instant leaseUntil) {
     // An id that no webhook has keeps "NOT IN (...)" valid when nothing is excluded.
     List<String> excluded = busyWebhooks.isEmpty() ? List.of("") : List.copyOf(busyWebhooks);
-    return jdbi.inTransaction(
+    return write(
         h -> lease(h, limit, requestsPerWebhook, excluded, now.toEpochMilli(), leaseUntil));
   }
 
@@ -606,7 +640,7 @@ abstract class SqlStore implements Store {
     if (claims.isEmpty()) {
       return;
     }
-    jdbi.useTransaction(
+    useWrite(
         h -> {
           PreparedBatch release =
               h.prepareBatch(
@@ -631,7 +665,7 @@ abstract class SqlStore implements Store {
     if (attempts.isEmpty()) {
       return;
     }
-    jdbi.useTransaction(
+    useWrite(
         h -> {
           PreparedBatch states =
               h.prepareBatch(
@@ -700,7 +734,7 @@ abstract class SqlStore implements Store {
 
   @Override
   public int resend(String accountId, String webhookId, Optional<Instant> since, Instant now) {
-    return jdbi.inTransaction(
+    return write(
         h -> {
           // Locked: an enable or disable committing meanwhile would leave these in the wrong state.
           boolean enabled =

@@ -81,6 +81,11 @@ public final class SqliteStore extends SqlStore {
   // change a row under us, and no other claim runs beside ours.
 
   @Override
+  boolean hasOneWriter() {
+    return true;
+  }
+
+  @Override
   String lockRow() {
     return "";
   }
@@ -118,8 +123,9 @@ public final class SqliteStore extends SqlStore {
                   SELECT l.rowid AS leased_rowid, l.due_at AS was_due,
                     l.attempts + 1 AS attempts, <columns>
                   FROM webhook w
-                  -- Each webhook's oldest due payloads, from its slice of payload_queue.
-                  JOIN payload l ON l.rowid IN (
+                  -- Each webhook's oldest due payloads, from its slice of payload_queue. CROSS:
+                  -- SQLite then loops over the webhooks first instead of scanning every payload.
+                  CROSS JOIN payload l ON l.rowid IN (
                     SELECT q.rowid FROM payload q
                     WHERE q.account_id = w.account_id AND q.webhook_id = w.id
                       AND q.state IN ('pending', 'in_flight') AND q.due_at <= :now

@@ -119,6 +119,14 @@ abstract class SqlStore implements Store {
    */
   abstract void notify(Handle h, String channel, String payload);
 
+  /**
+   * Moves each attempt's payload to the attempt's next state, if it is still in flight: a webhook
+   * disabled while the attempt ran holds the retry instead, and an attempt whose lease ran out may
+   * answer while the next attempt runs, so only its success still counts (the next attempt decides
+   * anything else).
+   */
+  abstract void setStates(Handle h, List<AttemptRecord> attempts);
+
   /** Appended to a SELECT of one row that the transaction goes on to change. */
   abstract String lockRow();
 
@@ -667,20 +675,6 @@ abstract class SqlStore implements Store {
     }
     useWrite(
         h -> {
-          PreparedBatch states =
-              h.prepareBatch(
-                  """
-                  UPDATE payload SET
-                    -- A webhook disabled while this attempt ran holds the retry instead.
-                    state = CASE WHEN :state = 'pending' AND NOT EXISTS (
-                        SELECT 1 FROM webhook w WHERE w.account_id = payload.account_id
-                          AND w.id = payload.webhook_id AND w.is_enabled = 1)
-                      THEN 'held' ELSE :state END,
-                    due_at = :due
-                  WHERE account_id = :account AND id = :id AND state = 'in_flight'
-                    -- An attempt whose lease ran out may answer while the next attempt runs:
-                    -- only its success still counts; the next attempt decides anything else.
-                    AND (attempts = :attempt OR :state = 'delivered')""");
           PreparedBatch logs =
               h.prepareBatch(
                   """
@@ -693,13 +687,6 @@ abstract class SqlStore implements Store {
             if (a.nextState().equals(PayloadState.pending.name())) {
               firstRetry = Math.min(firstRetry, a.dueAt().toEpochMilli());
             }
-            states
-                .bind("state", a.nextState())
-                .bind("due", a.dueAt().toEpochMilli())
-                .bind("account", a.accountId())
-                .bind("id", a.payloadId())
-                .bind("attempt", a.attempt())
-                .add();
             logs.bind(0, a.accountId())
                 .bind(1, a.logId())
                 .bind(2, a.webhookId())
@@ -714,7 +701,7 @@ abstract class SqlStore implements Store {
             lastRun.merge(
                 List.of(a.accountId(), a.webhookId()), a.created().toEpochMilli(), Math::max);
           }
-          states.execute();
+          setStates(h, attempts);
           logs.execute();
           PreparedBatch runs =
               h.prepareBatch(

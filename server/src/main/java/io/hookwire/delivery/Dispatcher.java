@@ -97,8 +97,11 @@ public final class Dispatcher implements AutoCloseable {
    */
   private final AtomicInteger inFlight = new AtomicInteger();
 
-  /** Payloads not sent because their lease was about to end: the claim loop gives them back. */
-  private final Queue<Claim> expiring = new ConcurrentLinkedQueue<>();
+  /**
+   * Payloads taken out of a lane unsent (their lease was about to end, or their webhook changed):
+   * the claim loop gives them back to the store.
+   */
+  private final Queue<Claim> givenBack = new ConcurrentLinkedQueue<>();
 
   /** When the earliest retry this node knows of is due, epoch ms; MAX_VALUE for none. */
   private final AtomicLong nextDue = new AtomicLong(Long.MAX_VALUE);
@@ -136,7 +139,18 @@ public final class Dispatcher implements AutoCloseable {
     metrics.gauge("hookwire.payloads.in.flight", inFlight);
     this.recorder = new Recorder(store, this::recorded);
     this.loop = Thread.ofPlatform().name("hookwire-dispatcher").daemon().start(this::run);
-    store.listen(this::dueAt);
+    store.listen(
+        new Store.Listener() {
+          @Override
+          public void due(Instant at) {
+            dueAt(at);
+          }
+
+          @Override
+          public void webhookChanged(String webhookId) {
+            giveBackWaiting(webhookId);
+          }
+        });
   }
 
   private static Counter outcomeCounter(MeterRegistry metrics, String outcome) {
@@ -241,7 +255,7 @@ public final class Dispatcher implements AutoCloseable {
   private void run() {
     while (running) {
       try {
-        giveBackExpiring();
+        releaseGivenBack();
         int claimed = claimAndDispatch();
         if (claimed < settings.claimBatch()) {
           awaitWork();
@@ -337,10 +351,28 @@ public final class Dispatcher implements AutoCloseable {
     return ROUNDS_AHEAD * settings.concurrencyPerWebhook();
   }
 
-  /** Gives back what lanes did not send because its lease was about to end. */
-  private void giveBackExpiring() {
+  /**
+   * A webhook changed (its URL, its secret, disabled, deleted): what its lane holds unsent goes
+   * back to the store and is claimed again as the webhook now is, or held if it is disabled.
+   */
+  private void giveBackWaiting(String webhookId) {
+    Lane lane = lanes.get(webhookId);
+    if (lane == null) {
+      return;
+    }
+    List<Claim> unsent = new ArrayList<>();
+    for (List<Claim> batch; (batch = lane.waiting.poll()) != null; ) {
+      unsent.addAll(batch);
+    }
+    lane.payloads.addAndGet(-unsent.size());
+    givenBack.addAll(unsent);
+    wake();
+  }
+
+  /** Gives back to the store what was taken out of the lanes unsent. */
+  private void releaseGivenBack() {
     List<Claim> given = new ArrayList<>();
-    for (Claim c; (c = expiring.poll()) != null; ) {
+    for (Claim c; (c = givenBack.poll()) != null; ) {
       given.add(c);
     }
     if (given.isEmpty()) {
@@ -573,7 +605,7 @@ public final class Dispatcher implements AutoCloseable {
           try {
             if (leaseEndsTooSoon(batch)) {
               // Another attempt may start when the lease ends: this one must not overlap it.
-              expiring.addAll(batch);
+              givenBack.addAll(batch);
               wakeUp.release();
             } else {
               deliver(batch);
@@ -632,7 +664,7 @@ public final class Dispatcher implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     releaseUnsent();
-    giveBackExpiring();
+    releaseGivenBack();
     recorder.close();
   }
 }

@@ -9,7 +9,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -30,7 +29,7 @@ public final class PostgresStore extends SqlStore {
 
   private final String jdbcUrl;
   private volatile boolean open = true;
-  private Thread listener;
+  private Thread listening;
 
   private PostgresStore(HikariDataSource dataSource, String jdbcUrl) {
     super(dataSource);
@@ -174,11 +173,12 @@ public final class PostgresStore extends SqlStore {
   }
 
   @Override
-  public synchronized void listen(Consumer<Instant> due) {
-    if (listener != null) {
+  public synchronized void listen(Listener listener) {
+    super.listen(listener);
+    if (this.listening != null) {
       throw new IllegalStateException("already listening");
     }
-    listener =
+    this.listening =
         Thread.ofPlatform()
             .name("hookwire-listener")
             .daemon()
@@ -186,7 +186,7 @@ public final class PostgresStore extends SqlStore {
                 () -> {
                   while (open) {
                     try (Connection c = DriverManager.getConnection(jdbcUrl)) {
-                      listenOn(c, due);
+                      listenOn(c, listener);
                     } catch (SQLException e) {
                       if (open) {
                         // Polling still finds the work meanwhile; webhook caches expire.
@@ -199,14 +199,14 @@ public final class PostgresStore extends SqlStore {
                 });
   }
 
-  private void listenOn(Connection c, Consumer<Instant> due) throws SQLException {
+  private void listenOn(Connection c, Listener listener) throws SQLException {
     try (Statement s = c.createStatement()) {
       s.execute("LISTEN " + WEBHOOKS_CHANNEL);
       s.execute("LISTEN " + DUE_CHANNEL);
     }
     // Changes made while no connection listened were missed: start from the database.
     subscriptions.forgetAll();
-    due.accept(Instant.EPOCH);
+    listener.due(Instant.EPOCH);
     PGConnection pg = c.unwrap(PGConnection.class);
     while (open) {
       PGNotification[] received = pg.getNotifications((int) LISTEN_WAIT.toMillis());
@@ -214,14 +214,15 @@ public final class PostgresStore extends SqlStore {
         continue;
       }
       for (PGNotification n : received) {
-        if (n.getName().equals(WEBHOOKS_CHANNEL)) {
-          subscriptions.forget(n.getParameter());
-        } else if (n.getName().equals(DUE_CHANNEL)) {
-          try {
-            due.accept(Instant.ofEpochMilli(Long.parseLong(n.getParameter())));
-          } catch (NumberFormatException e) {
-            log.warn("ignoring a malformed notification on {}: {}", n.getName(), n.getParameter());
+        String[] words = n.getParameter().split(" ");
+        try {
+          if (n.getName().equals(WEBHOOKS_CHANNEL) && words.length == 2) {
+            webhookChanged(words[0], words[1]);
+          } else if (n.getName().equals(DUE_CHANNEL)) {
+            listener.due(Instant.ofEpochMilli(Long.parseLong(words[0])));
           }
+        } catch (RuntimeException e) {
+          log.warn("handling {} '{}' failed: {}", n.getName(), n.getParameter(), e.toString());
         }
       }
     }
@@ -240,7 +241,7 @@ public final class PostgresStore extends SqlStore {
     open = false;
     Thread l;
     synchronized (this) {
-      l = listener;
+      l = listening;
     }
     if (l != null) {
       try {

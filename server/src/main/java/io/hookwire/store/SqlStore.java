@@ -41,7 +41,10 @@ abstract class SqlStore implements Store {
   final Jdbi jdbi;
   final Subscriptions subscriptions = new Subscriptions();
 
-  /** Told, on every node, that an account's webhooks changed; the payload is the account id. */
+  /**
+   * Told, on every node, that a webhook changed; the payload is its account id and its id, a space
+   * between.
+   */
   static final String WEBHOOKS_CHANNEL = "hookwire_webhooks";
 
   /**
@@ -111,6 +114,26 @@ abstract class SqlStore implements Store {
       }
     }
     return false;
+  }
+
+  private volatile Listener listener;
+
+  static String changed(String accountId, String webhookId) {
+    return accountId + " " + webhookId;
+  }
+
+  /** After a change to a webhook committed, on whichever node it was made. */
+  final void webhookChanged(String accountId, String webhookId) {
+    subscriptions.forget(accountId);
+    Listener l = listener;
+    if (l != null) {
+      l.webhookChanged(webhookId);
+    }
+  }
+
+  @Override
+  public void listen(Listener listener) {
+    this.listener = listener;
   }
 
   /**
@@ -200,9 +223,9 @@ abstract class SqlStore implements Store {
               .bind(13, w.created().toEpochMilli())
               .bind(14, w.modified().toEpochMilli())
               .execute();
-          notify(h, WEBHOOKS_CHANNEL, w.accountId());
+          notify(h, WEBHOOKS_CHANNEL, changed(w.accountId(), w.id()));
         });
-    subscriptions.forget(w.accountId());
+    webhookChanged(w.accountId(), w.id());
   }
 
   @Override
@@ -272,7 +295,7 @@ abstract class SqlStore implements Store {
   public Optional<WebhookRow> updateWebhook(
       String accountId, String webhookId, WebhookChanges c, Instant now) {
     Optional<WebhookRow> updated = write(h -> updateWebhook(h, accountId, webhookId, c, now));
-    subscriptions.forget(accountId);
+    webhookChanged(accountId, webhookId);
     return updated;
   }
 
@@ -326,7 +349,7 @@ abstract class SqlStore implements Store {
           .execute();
       notify(h, DUE_CHANNEL, Long.toString(now.toEpochMilli()));
     }
-    notify(h, WEBHOOKS_CHANNEL, accountId);
+    notify(h, WEBHOOKS_CHANNEL, changed(accountId, webhookId));
     return findWebhook(h, accountId, webhookId);
   }
 
@@ -335,7 +358,7 @@ abstract class SqlStore implements Store {
     boolean deleted =
         write(
             h -> {
-              notify(h, WEBHOOKS_CHANNEL, accountId);
+              notify(h, WEBHOOKS_CHANNEL, changed(accountId, webhookId));
               for (String table : List.of("delivery_log", "payload")) {
                 h.createUpdate("DELETE FROM " + table + " WHERE account_id = ? AND webhook_id = ?")
                     .bind(0, accountId)
@@ -348,7 +371,7 @@ abstract class SqlStore implements Store {
                       .execute()
                   == 1;
             });
-    subscriptions.forget(accountId);
+    webhookChanged(accountId, webhookId);
     return deleted;
   }
 
@@ -363,7 +386,7 @@ abstract class SqlStore implements Store {
     Optional<WebhookRow> rotated =
         write(
             h -> {
-              notify(h, WEBHOOKS_CHANNEL, accountId);
+              notify(h, WEBHOOKS_CHANNEL, changed(accountId, webhookId));
               int updated =
                   h.createUpdate(
                           """
@@ -379,7 +402,7 @@ abstract class SqlStore implements Store {
                       .execute();
               return updated == 1 ? findWebhook(h, accountId, webhookId) : Optional.empty();
             });
-    subscriptions.forget(accountId);
+    webhookChanged(accountId, webhookId);
     return rotated;
   }
 
@@ -653,7 +676,13 @@ abstract class SqlStore implements Store {
           PreparedBatch release =
               h.prepareBatch(
                   """
-                  UPDATE payload SET state = 'pending', due_at = :now, attempts = attempts - 1
+                  UPDATE payload SET
+                    -- A webhook disabled meanwhile holds them for its enable.
+                    state = CASE WHEN EXISTS (
+                        SELECT 1 FROM webhook w WHERE w.account_id = payload.account_id
+                          AND w.id = payload.webhook_id AND w.is_enabled = 1)
+                      THEN 'pending' ELSE 'held' END,
+                    due_at = :now, attempts = attempts - 1
                   WHERE account_id = :account AND id = :id AND state = 'in_flight'
                     AND attempts = :attempt""");
           for (Claim c : claims) {

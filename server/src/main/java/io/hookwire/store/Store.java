@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * Everything Hookwire keeps. Two implementations, {@link SqliteStore} and {@link PostgresStore},
@@ -95,20 +94,30 @@ public interface Store extends AutoCloseable {
 
   /**
    * Records attempts' outcomes and log entries in one transaction. Retries it schedules are
-   * announced to every node's {@link #listen} listener.
+   * announced to every other node's {@link #listen} listener.
    */
   void record(List<AttemptRecord> attempts);
 
   /** Re-queues failed payloads of a webhook, those created at or after {@code since} if given. */
   int resend(String accountId, String webhookId, Optional<Instant> since, Instant now);
 
+  /** What a node hears of work and changes, its own and other nodes'. */
+  interface Listener {
+    /**
+     * Payloads become due at {@code at}: a retry was recorded, a webhook enabled, failed payloads
+     * resent; {@link Instant#EPOCH} when changes may have been missed.
+     */
+    void due(Instant at);
+
+    /** The webhook was changed or deleted: what a node holds of it in memory is out of date. */
+    void webhookChanged(String webhookId);
+  }
+
   /**
-   * Calls {@code due} with the time payloads become due whenever any node records a retry, enables
-   * a webhook or resends, so that nodes need not poll for each other's work; and keeps this node's
-   * caches in step with other nodes' webhook changes. Where only one node can use the store, the
-   * node's own dispatcher already knows, and this does nothing.
+   * Tells {@code listener} of due work and webhook changes made by this node and, on PostgreSQL, by
+   * every other node sharing the database, so that nodes need not poll for each other's work.
    */
-  default void listen(Consumer<Instant> due) {}
+  void listen(Listener listener);
 
   // Log
 

@@ -65,7 +65,13 @@ public final class Hookwire implements AutoCloseable {
         SecretBox.load(config.masterKey().orElse(null), config.dataDir().resolve("master.key"));
     this.store = Stores.open(config.databaseUrl(), config.dataDir(), config.databasePoolSize());
     this.sender =
-        new OkHttpSender(policy, config.deliveryTimeout(), USER_AGENT, b.resolver, b.httpClient);
+        new OkHttpSender(
+            policy,
+            config.deliveryTimeout(),
+            config.concurrencyPerDestination(),
+            USER_AGENT,
+            b.resolver,
+            b.httpClient);
     Dispatcher.Settings settings =
         new Dispatcher.Settings(
             config.retrySchedule(),
@@ -101,6 +107,8 @@ public final class Hookwire implements AutoCloseable {
             webhooks,
             events,
             new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), b.clock),
+            new RateLimiter(
+                config.publishRateLimitPerSecond(), config.publishRateLimitBurst(), b.clock),
             store::isBusy);
     this.javalin =
         Javalin.create(

@@ -4,6 +4,7 @@ import io.hookwire.core.Account;
 import io.hookwire.store.WebhookRow;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -22,10 +23,15 @@ public final class Api {
   private final Auth auth;
   private final Webhooks webhooks;
   private final Events events;
-  private final RateLimiter rateLimiter;
+  private final RateLimiter manageLimit;
+  private final RateLimiter publishLimit;
   private final Predicate<Throwable> storeBusy;
 
   /**
+   * @param manageLimit the bucket of every route but publishing
+   * @param publishLimit the bucket of {@code POST /v2/event} and {@code POST /v2/events}: a
+   *     producer's rate has nothing to do with how often webhooks are managed, and one must not use
+   *     up the other's tokens
    * @param storeBusy whether an error means the store is overloaded for the moment: answered 503
    *     with Retry-After, as a client should retry it, not 500
    */
@@ -33,13 +39,15 @@ public final class Api {
       Auth auth,
       Webhooks webhooks,
       Events events,
-      RateLimiter rateLimiter,
+      RateLimiter manageLimit,
+      RateLimiter publishLimit,
       Predicate<Throwable> storeBusy) {
     this.storeBusy = storeBusy;
     this.auth = auth;
     this.webhooks = webhooks;
     this.events = events;
-    this.rateLimiter = rateLimiter;
+    this.manageLimit = manageLimit;
+    this.publishLimit = publishLimit;
   }
 
   public void register(JavalinConfig cfg) {
@@ -154,12 +162,30 @@ public final class Api {
       ctx.header("WWW-Authenticate", "Basic realm=\"Hookwire\", charset=\"UTF-8\"");
       throw ApiException.general(401, "authentication failed: use your Account ID and API key");
     }
-    OptionalLong wait = rateLimiter.acquire(account.get().id());
+    RateLimiter limit = isPublish(ctx) ? publishLimit : manageLimit;
+    OptionalLong wait = limit.acquire(account.get().id());
     if (wait.isPresent()) {
       ctx.header("Retry-After", Long.toString(Math.max(1, wait.getAsLong())));
       throw ApiException.general(429, "rate limit exceeded; retry later");
     }
     ctx.attribute(ACCOUNT, account.get());
+  }
+
+  /**
+   * Whether the request publishes. A batch is one request, one token: the limit guards the
+   * per-request work (authentication, parsing, a transaction), which a batch of 1,000 does once;
+   * the events per batch are bounded on their own.
+   */
+  private static boolean isPublish(Context ctx) {
+    if (!HandlerType.POST.equals(ctx.method())) {
+      return false;
+    }
+    String path = ctx.path();
+    // The router ignores one trailing slash, so the limit must too.
+    if (path.endsWith("/")) {
+      path = path.substring(0, path.length() - 1);
+    }
+    return path.equals("/v2/event") || path.equals("/v2/events");
   }
 
   private static Account account(Context ctx) {

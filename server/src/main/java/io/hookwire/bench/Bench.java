@@ -295,12 +295,15 @@ public final class Bench {
         RetrySchedule.REFERENCE,
         Config.DEFAULT_DELIVERY_TIMEOUT,
         settings.concurrency(),
+        defaults.concurrencyPerDestination(),
         defaults.secretRotationGrace(),
         defaults.idempotencyWindow(),
         defaults.maxEventBytes(),
         // The publisher is the benchmark's load: no rate limit on its account.
         0,
         defaults.rateLimitBurst(),
+        0,
+        defaults.publishRateLimitBurst(),
         defaults.deliveryLease());
   }
 

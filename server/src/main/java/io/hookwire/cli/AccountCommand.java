@@ -1,5 +1,6 @@
 package io.hookwire.cli;
 
+import io.hookwire.api.Auth;
 import io.hookwire.api.Json;
 import io.hookwire.core.Account;
 import io.hookwire.security.ApiKeys;
@@ -7,6 +8,7 @@ import io.hookwire.store.Store;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,7 +52,9 @@ final class AccountCommand {
   @Command(
       name = "rotate-key",
       mixinStandardHelpOptions = true,
-      description = "Issue a new API key for an account; the old one stops working at once.")
+      description =
+          "Issue a new API key for an account. The command returns once the old key is refused"
+              + " on every node (a few seconds: nodes trust an account they read for that long).")
   static final class RotateKey implements Callable<Integer> {
     @Mixin StoreOptions store;
 
@@ -63,13 +67,20 @@ final class AccountCommand {
     @Override
     public Integer call() throws Exception {
       try (Store s = store.open()) {
-        String apiKey = ApiKeys.generate();
-        if (!s.setApiKeyHash(accountId, ApiKeys.hash(apiKey))) {
+        Optional<String> apiKey = new Auth(s).rotateKey(accountId);
+        if (apiKey.isEmpty()) {
           System.err.println("no account " + accountId);
           return 1;
         }
-        print(accountId, apiKey, json);
+        // Printed first: the new key must not be lost if the wait below is interrupted.
+        print(accountId, apiKey.get(), json);
       }
+      // Running servers are other processes: each drops the old key within Auth.CACHE_LIFE of the
+      // commit. Returning only then keeps "once the command is done, the old key is refused".
+      System.err.printf(
+          "Waiting %d s for every node to let go of the old key...%n", Auth.CACHE_LIFE.toSeconds());
+      Thread.sleep(Auth.CACHE_LIFE.toMillis());
+      System.err.println("The old key is refused on every node.");
       return 0;
     }
   }

@@ -80,6 +80,14 @@ final class ServeCommand implements Callable<Integer> {
   int concurrencyPerWebhook;
 
   @Option(
+      names = "--concurrency-per-destination",
+      defaultValue = "${env:HOOKWIRE_CONCURRENCY_PER_DESTINATION:-64}",
+      description =
+          "Requests on the wire to one host and port at once, per node, whatever the webhooks"
+              + " (env HOOKWIRE_CONCURRENCY_PER_DESTINATION, default: ${DEFAULT-VALUE}).")
+  int concurrencyPerDestination;
+
+  @Option(
       names = "--secret-rotation-grace",
       defaultValue = "${env:HOOKWIRE_SECRET_ROTATION_GRACE:-24h}",
       description =
@@ -98,17 +106,35 @@ final class ServeCommand implements Callable<Integer> {
       names = "--rate-limit",
       defaultValue = "${env:HOOKWIRE_RATE_LIMIT:-200}",
       description =
-          "API requests per second per account on each node; 0 turns the limit off (env"
-              + " HOOKWIRE_RATE_LIMIT, default: ${DEFAULT-VALUE}).")
+          "Requests per second per account on each node to every route but publishing (managing"
+              + " webhooks, the log, /v2/me); 0 turns the limit off (env HOOKWIRE_RATE_LIMIT,"
+              + " default: ${DEFAULT-VALUE}).")
   double rateLimit;
 
   @Option(
       names = "--rate-limit-burst",
       defaultValue = "${env:HOOKWIRE_RATE_LIMIT_BURST:-1000}",
       description =
-          "API requests an account may make at once above the rate (env"
+          "Requests an account may make at once above --rate-limit (env"
               + " HOOKWIRE_RATE_LIMIT_BURST, default: ${DEFAULT-VALUE}).")
   int rateLimitBurst;
+
+  @Option(
+      names = "--publish-rate-limit",
+      defaultValue = "${env:HOOKWIRE_PUBLISH_RATE_LIMIT:-10000}",
+      description =
+          "Publishing requests (POST /v2/event, POST /v2/events; a batch counts once) per second"
+              + " per account on each node; 0 turns the limit off (env"
+              + " HOOKWIRE_PUBLISH_RATE_LIMIT, default: ${DEFAULT-VALUE}).")
+  double publishRateLimit;
+
+  @Option(
+      names = "--publish-rate-limit-burst",
+      defaultValue = "${env:HOOKWIRE_PUBLISH_RATE_LIMIT_BURST:-20000}",
+      description =
+          "Publishing requests an account may make at once above --publish-rate-limit (env"
+              + " HOOKWIRE_PUBLISH_RATE_LIMIT_BURST, default: ${DEFAULT-VALUE}).")
+  int publishRateLimitBurst;
 
   Config config() {
     Duration timeout = duration("--delivery-timeout", deliveryTimeout);
@@ -126,11 +152,14 @@ final class ServeCommand implements Callable<Integer> {
         RetrySchedule.parse(retrySchedule),
         timeout,
         concurrencyPerWebhook,
+        concurrencyPerDestination,
         duration("--secret-rotation-grace", secretRotationGrace),
         Duration.ofHours(24),
         maxEventBytes,
         rateLimit,
         rateLimitBurst,
+        publishRateLimit,
+        publishRateLimitBurst,
         lease.isBlank() ? Config.defaultLease(timeout) : duration("--lease", lease));
   }
 

@@ -1,5 +1,6 @@
 package io.hookwire.delivery;
 
+import io.hookwire.config.Config;
 import io.hookwire.security.TargetPolicy;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -9,6 +10,8 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import okhttp3.ConnectionPool;
@@ -23,6 +26,12 @@ import okhttp3.RequestBody;
  * Sends one delivery: a POST that must answer 2xx within the timeout. Redirects are not followed (a
  * 3xx is a failure, and following one could lead past the target policy); connections to each
  * destination are kept alive and reused.
+ *
+ * <p>Requests on the wire to one destination (host and port) are bounded, whatever the webhooks:
+ * the dispatcher bounds each webhook, but 100 webhooks on one host would otherwise hold 1,600
+ * connections, and OkHttp's pool scans all of them on every call. A request waits for a place in
+ * arrival order for at most one delivery timeout; the wait does not count against the timeout the
+ * receiver has to answer. A delivery thus takes at most two timeouts, well inside its lease.
  */
 public final class OkHttpSender implements AutoCloseable {
   /** Enough of a response to see what went wrong; the log keeps no more. */
@@ -30,23 +39,51 @@ public final class OkHttpSender implements AutoCloseable {
 
   private static final MediaType JSON = MediaType.get("application/json");
 
+  /**
+   * Idle connections kept, in destinations' worth: four destinations keep a full set (256
+   * connections at the default bound, the pool's size before the bound existed); others connect
+   * again when they next send.
+   */
+  private static final int IDLE_DESTINATIONS = 4;
+
   private final OkHttpClient client;
   private final TargetPolicy policy;
   private final String userAgent;
+  private final int perDestination;
+  private final long maxWaitNanos;
+
+  /** The destinations with a request waiting or on the wire; an entry leaves with its last. */
+  private final Map<String, Destination> destinations = new ConcurrentHashMap<>();
 
   public OkHttpSender(TargetPolicy policy, Duration timeout, String userAgent) {
-    this(policy, timeout, userAgent, Dns.SYSTEM, new OkHttpClient.Builder());
+    this(
+        policy,
+        timeout,
+        Config.DEFAULT_CONCURRENCY_PER_DESTINATION,
+        userAgent,
+        Dns.SYSTEM,
+        new OkHttpClient.Builder());
   }
 
-  /** With a resolver and client settings of the caller's: tests use it for DNS and TLS. */
+  /**
+   * With a resolver and client settings of the caller's: tests use it for DNS and TLS.
+   *
+   * @param perDestination requests on the wire to one host and port at most
+   */
   public OkHttpSender(
       TargetPolicy policy,
       Duration timeout,
+      int perDestination,
       String userAgent,
       Dns resolver,
       OkHttpClient.Builder builder) {
+    if (perDestination < 1) {
+      throw new IllegalArgumentException("perDestination must be at least 1");
+    }
     this.policy = policy;
     this.userAgent = userAgent;
+    this.perDestination = perDestination;
+    this.maxWaitNanos = timeout.toNanos();
     this.client =
         builder
             .dns(new VettingDns(resolver, policy))
@@ -59,7 +96,8 @@ public final class OkHttpSender implements AutoCloseable {
             .connectTimeout(timeout)
             .readTimeout(timeout)
             .writeTimeout(timeout)
-            .connectionPool(new ConnectionPool(256, 5, TimeUnit.MINUTES))
+            .connectionPool(
+                new ConnectionPool(perDestination * IDLE_DESTINATIONS, 5, TimeUnit.MINUTES))
             .build();
   }
 
@@ -82,16 +120,75 @@ public final class OkHttpSender implements AutoCloseable {
         new Request.Builder().url(target).post(RequestBody.create(body, JSON));
     headers.forEach(request::header);
     request.header("User-Agent", userAgent);
-    try (okhttp3.Response response = client.newCall(request.build()).execute()) {
+    String destination = target.host() + ":" + target.port();
+    Destination place = destinations.compute(destination, (d, known) -> enter(known));
+    try {
+      boolean placed;
+      try {
+        placed = place.slots.tryAcquire(maxWaitNanos, TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new Response(0, "not sent: interrupted while waiting for " + destination, null, 0);
+      }
+      if (!placed) {
+        return new Response(
+            0,
+            "timeout: not sent; "
+                + destination
+                + " had its --concurrency-per-destination ("
+                + perDestination
+                + ") requests on the wire for the whole delivery timeout",
+            null,
+            micros(start));
+      }
+      try {
+        return send(request.build());
+      } finally {
+        place.slots.release();
+      }
+    } finally {
+      leave(destination);
+    }
+  }
+
+  private Response send(Request request) {
+    // The receiver's time starts now: the wait for a place was ours, not its.
+    long sent = System.nanoTime();
+    // Closed before the place is given up, so its connection is back in the pool for the next.
+    try (okhttp3.Response response = client.newCall(request).execute()) {
       String text = response.peekBody(MAX_RESPONSE_BODY).string().replace("\u0000", "");
       String error = null;
       if (response.isRedirect()) {
         error = "redirect not followed (Location: " + response.header("Location", "") + ")";
       }
-      return new Response(response.code(), error, text, micros(start));
+      return new Response(response.code(), error, text, micros(sent));
     } catch (IOException e) {
-      return new Response(0, describe(e), null, micros(start));
+      return new Response(0, describe(e), null, micros(sent));
     }
+  }
+
+  /** One destination's places, and how many requests hold or await one. */
+  private final class Destination {
+    /** Fair: the oldest waiting request goes next, so no webhook's request is passed over. */
+    final Semaphore slots = new Semaphore(perDestination, true);
+
+    /** Guarded by the map's lock on this entry (changed only inside compute). */
+    int users;
+  }
+
+  private Destination enter(Destination known) {
+    Destination place = known == null ? new Destination() : known;
+    place.users++;
+    return place;
+  }
+
+  private void leave(String destination) {
+    destinations.computeIfPresent(destination, (d, place) -> --place.users == 0 ? null : place);
+  }
+
+  /** Destinations with a request waiting or on the wire now; for tests. */
+  int busyDestinations() {
+    return destinations.size();
   }
 
   private static String describe(IOException e) {

@@ -33,8 +33,16 @@ public final class ApiKeys {
 
   /** Constant-time: the comparison takes as long whatever prefix matches. */
   public static boolean matches(String apiKey, String storedHash) {
+    return sameHash(hash(apiKey), storedHash);
+  }
+
+  /**
+   * Whether two hashes are equal, in constant time; for a caller that compares one presented key
+   * with several stored hashes and hashes it once.
+   */
+  public static boolean sameHash(String presentedHash, String storedHash) {
     return MessageDigest.isEqual(
-        hash(apiKey).getBytes(StandardCharsets.US_ASCII),
+        presentedHash.getBytes(StandardCharsets.US_ASCII),
         storedHash.getBytes(StandardCharsets.US_ASCII));
   }
 }

@@ -1,5 +1,6 @@
 package io.hookwire.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hookwire.testing.ConfigEditor;
@@ -15,5 +16,29 @@ class ConfigTest {
             () -> ConfigEditor.of(Config.defaults(Path.of("data"))).databasePoolSize(1).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--database-pool-size");
+  }
+
+  @Test
+  void eachRateLimitIsOffAtZeroAndRefusedBelowIt() {
+    Config defaults = Config.defaults(Path.of("data"));
+    assertThat(ConfigEditor.of(defaults).rateLimit(0, 0).publishRateLimit(0, 0).build())
+        .as("0 turns a limit off; its burst does not matter then")
+        .isNotNull();
+    assertThatThrownBy(() -> ConfigEditor.of(defaults).publishRateLimit(-1, 10).build())
+        .hasMessageContaining("--publish-rate-limit");
+    assertThatThrownBy(() -> ConfigEditor.of(defaults).rateLimit(5, 0).build())
+        .hasMessageContaining("--rate-limit-burst");
+    assertThatThrownBy(() -> ConfigEditor.of(defaults).publishRateLimit(5, 0).build())
+        .hasMessageContaining("--publish-rate-limit-burst");
+  }
+
+  @Test
+  void aDestinationNeedsAtLeastOnePlace() {
+    assertThatThrownBy(
+            () ->
+                ConfigEditor.of(Config.defaults(Path.of("data")))
+                    .concurrencyPerDestination(0)
+                    .build())
+        .hasMessageContaining("--concurrency-per-destination");
   }
 }

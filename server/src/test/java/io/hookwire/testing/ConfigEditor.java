@@ -86,8 +86,18 @@ public final class ConfigEditor {
     return set("maxEventBytes", bytes);
   }
 
+  /** The limit on every route but publishing: managing webhooks, the log, {@code /v2/me}. */
   public ConfigEditor rateLimit(double perSecond, int burst) {
     return set("rateLimitPerSecond", perSecond).set("rateLimitBurst", burst);
+  }
+
+  /** The limit on {@code POST /v2/event} and {@code POST /v2/events}. */
+  public ConfigEditor publishRateLimit(double perSecond, int burst) {
+    return set("publishRateLimitPerSecond", perSecond).set("publishRateLimitBurst", burst);
+  }
+
+  public ConfigEditor concurrencyPerDestination(int concurrency) {
+    return set("concurrencyPerDestination", concurrency);
   }
 
   private ConfigEditor set(String name, Object value) {

@@ -67,11 +67,15 @@ public final class TestServer implements AutoCloseable {
                 RetrySchedule.parse("50ms,100ms,150ms"),
                 Duration.ofSeconds(2),
                 defaults.concurrencyPerWebhook(),
+                defaults.concurrencyPerDestination(),
                 defaults.secretRotationGrace(),
                 defaults.idempotencyWindow(),
                 defaults.maxEventBytes(),
+                // Rate limits off: tests that need one set it.
                 0,
                 defaults.rateLimitBurst(),
+                0,
+                defaults.publishRateLimitBurst(),
                 Config.defaultLease(Duration.ofSeconds(2))));
     Hookwire.Builder builder =
         build.apply(Hookwire.builder(config).pollInterval(Duration.ofMillis(20)));

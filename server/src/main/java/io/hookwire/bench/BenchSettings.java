@@ -12,7 +12,8 @@ import java.util.Optional;
  *     empty
  * @param databasePoolSize PostgreSQL connections of the server
  * @param warmup how long the JIT is warmed up before anything is measured
- * @param phase how long each timed phase (sink limit, throughput, latency, fan-out) runs
+ * @param phase how long each timed phase (sink limit, throughput, both latency phases, fan-out)
+ *     runs; the retry wake-up phase publishes for as long, up to 3 s
  * @param backlog events published through the ingest phase and held, then drained by one enable
  * @param latencyRate the fixed offered rate of the latency phase, events per second
  * @param highRate the fixed offered rate of the high-rate latency phase, events per second

@@ -29,11 +29,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -46,13 +48,15 @@ import org.HdrHistogram.Histogram;
 /**
  * One benchmark run: an HTTP sink and a Hookwire server in this process, the server delivering to
  * the sink, and a publisher driving the server through its REST API. Each phase measures one figure
- * of issue 5; all of them share the run, so they are comparable with each other.
+ * of issues 5 and 9; all of them share the run, so they are comparable with each other.
  *
  * <p>Phases, in order: JIT warm-up; <b>sink limit</b> (the server's own HTTP client stack straight
  * against the sink); <b>delivery throughput</b> (batches of events published while deliveries run,
  * a bounded backlog keeping the dispatcher busy); <b>ingest</b> (the backlog published into a
  * disabled webhook, so nothing competes with it); <b>backlog drain</b> (that webhook enabled);
- * <b>latency</b> (single events at a fixed rate); <b>fan-out</b> (one event to many webhooks).
+ * <b>latency</b> and <b>high-rate latency</b> (single events, open loop, at two fixed rates);
+ * <b>fan-out</b> (one event to many webhooks); with two nodes, <b>retry wake-up</b> (a retry one
+ * node recorded, sent by the other).
  */
 public final class Bench {
   /** Route prefixes at the sink, one per phase, so no phase counts another's arrivals. */
@@ -61,6 +65,8 @@ public final class Bench {
   private static final String LIVE = "/live";
   private static final String BACKLOG = "/backlog";
   private static final String LATENCY = "/latency";
+  private static final String LATENCY_HIGH = "/latency-high";
+  private static final String RETRY = "/retry";
   private static final String FANOUT = "/fanout";
   private static final String WARMUP = "/warmup";
 
@@ -71,10 +77,19 @@ public final class Bench {
   private static final long MAX_OUTSTANDING = 20_000;
 
   /**
-   * Publishes in flight at once in the latency phase, as a producer's connection pool would allow:
-   * a server that falls behind the offered rate sees a queue, not thousands of connections.
+   * 100 events/s: a moderate producer for the retry wake-up phase, which measures how soon a due
+   * retry is picked up, not load.
    */
-  private static final int MAX_PACED_CONNECTIONS = 64;
+  private static final int RETRY_EVENTS_PER_SECOND = 100;
+
+  /** Events of the retry wake-up phase at most: a few hundred give a p99 of several samples. */
+  private static final long MAX_RETRY_EVENTS = 300;
+
+  /**
+   * 5 s between the last first attempt and the first retry coming due, at least: the first node
+   * must log every first attempt and close (requests finish, the recorder flushes) before then.
+   */
+  private static final long RETRY_MARGIN_SECONDS = 5;
 
   private static final double MB = 1024.0 * 1024.0;
 
@@ -85,7 +100,13 @@ public final class Bench {
 
   private Sink sink;
   private MemoryWatch memory;
+
+  /** The node the publisher talks to; after the retry wake-up phase, the second node. */
   private Hookwire server;
+
+  /** The second node while both run (--nodes 2). */
+  private Hookwire secondNode;
+
   private Publisher publisher;
   private String accountId;
   private Recording recording;
@@ -115,7 +136,7 @@ public final class Bench {
       this.server = Hookwire.builder(config(dataDir)).start();
       List<String> webhooks = new ArrayList<>();
       try {
-        return measure(startedAt, loadBefore, webhooks);
+        return measure(startedAt, loadBefore, webhooks, dataDir);
       } finally {
         if (recording != null) {
           recording.close();
@@ -127,6 +148,9 @@ public final class Bench {
           say("removing the benchmark's webhooks, payloads and log from the database");
           webhooks.forEach(id -> server.store().deleteWebhook(accountId, id));
         }
+        if (secondNode != null) {
+          secondNode.close();
+        }
         server.close();
       }
     } finally {
@@ -136,7 +160,8 @@ public final class Bench {
     }
   }
 
-  private BenchReport measure(Instant startedAt, double loadBefore, List<String> webhooks) {
+  private BenchReport measure(
+      Instant startedAt, double loadBefore, List<String> webhooks, Path dataDir) {
     String apiKey = ApiKeys.generate();
     Store store = server.store();
     Account account = store.createAccount("Benchmark", ApiKeys.hash(apiKey), Instant.now());
@@ -149,7 +174,10 @@ public final class Bench {
     String held = publisher.createWebhook("backlog", EventType.postSent, sink.url(BACKLOG), false);
     String paced =
         publisher.createWebhook("latency", EventType.newConversation, sink.url(LATENCY), true);
-    webhooks.addAll(List.of(warm, live, held, paced));
+    String pacedHigh =
+        publisher.createWebhook(
+            "latency, high rate", EventType.conversationUpdated, sink.url(LATENCY_HIGH), true);
+    webhooks.addAll(List.of(warm, live, held, paced, pacedHigh));
     List<String> fanOutWebhooks = new ArrayList<>();
     for (int i = 0; i < settings.fanOut(); i++) {
       fanOutWebhooks.add(
@@ -210,19 +238,24 @@ public final class Bench {
     say("ingest: %,.0f events/s", ingest.eventsPerSecond());
 
     startPhase("backlogDrain");
-    BenchReport.BacklogDrain drain = drain(held, throughput.deliveriesPerSecond());
+    BenchReport.BacklogDrain drain =
+        drain(held, sinkLimit.requestsPerSecond(), throughput.deliveriesPerSecond());
     endPhase("backlogDrain");
     say(
-        "backlog drain: %,.0f deliveries/s (%.2f of the live rate)",
-        drain.deliveriesPerSecond(), drain.ratioToLive());
+        "backlog drain: %,.0f deliveries/s (%.2f of the sink limit, %.2f of the live rate)",
+        drain.deliveriesPerSecond(), drain.ratioToSinkLimit(), drain.ratioToLive());
 
     startPhase("latency");
     BenchReport.Latency latency =
         paced(LATENCY, EventType.newConversation, settings.latencyRate(), settings.phase());
     endPhase("latency");
-    say(
-        "latency at %,d events/s: p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms",
-        latency.offeredPerSecond(), latency.p50Millis(), latency.p99Millis(), latency.p999Millis());
+    sayLatency(latency);
+
+    startPhase("latencyHigh");
+    BenchReport.Latency latencyHigh =
+        paced(LATENCY_HIGH, EventType.conversationUpdated, settings.highRate(), settings.phase());
+    endPhase("latencyHigh");
+    sayLatency(latencyHigh);
 
     startPhase("fanOut");
     int perRequest = Math.max(1, settings.batch() / settings.fanOut());
@@ -237,13 +270,27 @@ public final class Bench {
             many.deliveries,
             many.seconds,
             many.rate,
+            many.rate / sinkLimit.requestsPerSecond(),
             many.rate / throughput.deliveriesPerSecond(),
             awaitLogged(fanOutWebhooks, many.deliveries),
             many.cpuMicrosPerDelivery,
             many.perSecond);
     say(
-        "fan-out to %d: %,.0f deliveries/s (%.2f of fan-out 1)",
-        fanOut.webhooks(), fanOut.deliveriesPerSecond(), fanOut.ratioToFanOut1());
+        "fan-out to %d: %,.0f deliveries/s (%.2f of the sink limit, %.2f of fan-out 1)",
+        fanOut.webhooks(),
+        fanOut.deliveriesPerSecond(),
+        fanOut.ratioToSinkLimit(),
+        fanOut.ratioToFanOut1());
+
+    BenchReport.RetryWakeUp retryWakeUp = null;
+    if (settings.nodes() == 2) {
+      startPhase("retryWakeUp");
+      retryWakeUp = retryWakeUp(dataDir, webhooks);
+      endPhase("retryWakeUp");
+      say(
+          "retry wake-up on the other node: p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+          retryWakeUp.p50Millis(), retryWakeUp.p99Millis(), retryWakeUp.maxMillis());
+    }
 
     MemoryWatch.Peaks peaks = memory.peaks();
     BenchReport.Memory mem =
@@ -274,10 +321,21 @@ public final class Bench {
         throughput,
         ingest,
         latency,
+        latencyHigh,
         fanOut,
         drain,
+        retryWakeUp,
         mem,
-        checks(throughput, ingest, latency, fanOut, drain, mem));
+        checks(
+            settings.databaseUrl().isPresent(),
+            throughput,
+            ingest,
+            latency,
+            latencyHigh,
+            fanOut,
+            drain,
+            retryWakeUp,
+            mem));
   }
 
   private Config config(Path dataDir) {
@@ -299,8 +357,7 @@ public final class Bench {
         defaults.secretRotationGrace(),
         defaults.idempotencyWindow(),
         defaults.maxEventBytes(),
-        // The publisher is the benchmark's load: no rate limit on its account.
-        0,
+        defaults.rateLimitPerSecond(),
         defaults.rateLimitBurst(),
         0,
         defaults.publishRateLimitBurst(),
@@ -456,7 +513,7 @@ public final class Bench {
   }
 
   /** Enables the webhook holding the backlog and measures until its last payload arrives. */
-  private BenchReport.BacklogDrain drain(String webhookId, double liveRate) {
+  private BenchReport.BacklogDrain drain(String webhookId, double sinkLimit, double liveRate) {
     Sink.Tally tally = sink.tally(BACKLOG);
     long total = settings.backlog();
     long cpuStart = processCpuNanos();
@@ -479,6 +536,7 @@ public final class Bench {
         total,
         seconds,
         rate,
+        rate / sinkLimit,
         rate / liveRate,
         awaitLogged(List.of(webhookId), total),
         cpu / 1e3 / total,
@@ -486,57 +544,86 @@ public final class Bench {
   }
 
   /**
-   * Publishes single events at a fixed rate and measures each from when it was due to be published
-   * to its arrival at the sink, so a stalled publish counts against the latency instead of silently
-   * lowering the offered rate (no coordinated omission).
+   * Publishes single events at a fixed rate, open loop, and measures each from when it was due to
+   * be published to its arrival at the sink, so a stalled publish counts against the latency
+   * instead of silently lowering the offered rate (no coordinated omission).
+   *
+   * <p>Each publish starts on its own virtual thread the moment it is due, however many are still
+   * unanswered, as the events of independent producers do: nothing on this side queues them, so a
+   * server that falls behind shows it in the latency, the answers and the accepted rate.
    */
   private BenchReport.Latency paced(String route, EventType type, int rate, Duration duration) {
     Sink.Tally tally = sink.tally(route);
     long before = tally.payloads();
     long count = Math.max(1, rate * duration.toMillis() / 1_000);
-    long interval = 1_000_000_000L / rate;
-    LongAdder failed = new LongAdder();
-    AtomicReference<String> firstFailure = new AtomicReference<>();
+    LongAdder accepted = new LongAdder();
+    Map<Integer, LongAdder> refusedByStatus = new ConcurrentHashMap<>();
+    AtomicReference<String> firstRefusal = new AtomicReference<>();
+    LongAdder errors = new LongAdder();
+    AtomicReference<String> firstError = new AtomicReference<>();
+    AtomicLong lastAnswer = new AtomicLong(Long.MIN_VALUE);
+    AtomicInteger inFlight = new AtomicInteger();
+    AtomicInteger maxInFlight = new AtomicInteger();
     tally.takeLatency();
     long start = clock.nanos() + 10_000_000L;
-    Semaphore connections = new Semaphore(MAX_PACED_CONNECTIONS);
     try (ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor()) {
       for (long i = 0; i < count; i++) {
-        long due = start + i * interval;
+        // Computed from the start, not by adding intervals, so rounding never drifts the rate.
+        long due = start + i * 1_000_000_000L / rate;
         long seq = i;
         parkUntil(due);
-        // When the server falls behind, the publish waits here; its stamp stays the time it was
-        // due, so the wait counts as latency.
-        connections.acquireUninterruptibly();
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         requests.execute(
             () -> {
               try {
-                publisher.publishOne(type, seq, due);
+                Publisher.Answer answer = publisher.publishOne(type, seq, due);
+                if (answer.accepted()) {
+                  accepted.increment();
+                } else {
+                  // A refusal is a finding of the run, not the end of it: counted, reported.
+                  refusedByStatus.computeIfAbsent(answer.code(), c -> new LongAdder()).increment();
+                  firstRefusal.compareAndSet(null, answer.code() + ": " + answer.body());
+                }
               } catch (RuntimeException e) {
-                // A refused publish is a finding of the run, not the end of it: counted, reported.
-                failed.increment();
-                firstFailure.compareAndSet(null, e.getMessage());
+                errors.increment();
+                firstError.compareAndSet(null, String.valueOf(e.getMessage()));
               } finally {
-                connections.release();
+                lastAnswer.accumulateAndGet(clock.nanos(), Math::max);
+                inFlight.decrementAndGet();
               }
             });
       }
     }
-    if (failed.sum() > 0) {
-      say("%,d of %,d publishes failed; the first: %s", failed.sum(), count, firstFailure.get());
+    long refused = refusedByStatus.values().stream().mapToLong(LongAdder::sum).sum();
+    if (refused > 0) {
+      say("%,d of %,d publishes refused; the first: %s", refused, count, firstRefusal.get());
     }
-    if (failed.sum() * 10 > count) {
+    if (errors.sum() > 0) {
+      say("%,d of %,d publishes failed; the first: %s", errors.sum(), count, firstError.get());
+    }
+    if ((refused + errors.sum()) * 2 > count) {
       throw new IllegalStateException(
-          "over a tenth of the publishes failed, the first with: " + firstFailure.get());
+          format(
+              "more than half of the publishes at %,d/s were refused or failed; the first: %s",
+              rate, firstRefusal.get() != null ? firstRefusal.get() : firstError.get()));
     }
-    awaitArrivals(tally, before + count - failed.sum(), route);
+    awaitArrivals(tally, before + accepted.sum(), route);
     Histogram h = tally.takeLatency();
+    double seconds = Math.max(1e-3, (lastAnswer.get() - start) / 1e9);
+    Map<String, Long> byStatus = new TreeMap<>();
+    refusedByStatus.forEach((code, n) -> byStatus.put(String.valueOf(code), n.sum()));
     return new BenchReport.Latency(
         rate,
         count,
-        failed.sum(),
-        firstFailure.get(),
-        (tally.lastNanos() - start) / 1e9,
+        accepted.sum(),
+        refused,
+        byStatus,
+        firstRefusal.get(),
+        errors.sum(),
+        firstError.get(),
+        seconds,
+        accepted.sum() / seconds,
+        maxInFlight.get(),
         h.getValueAtPercentile(50) / 1e3,
         h.getValueAtPercentile(90) / 1e3,
         h.getValueAtPercentile(99) / 1e3,
@@ -544,52 +631,201 @@ public final class Bench {
         h.getMaxValue() / 1e3);
   }
 
+  /**
+   * Two nodes on one database: a second node starts; events go to a webhook whose sink fails the
+   * first attempt of each payload and whose retry schedule is one retry a few seconds later; once
+   * every first attempt is logged the first node closes, so only the second can send the retries.
+   * Measures, per payload, how long after its retry came due it arrived.
+   */
+  private BenchReport.RetryWakeUp retryWakeUp(Path dataDir, List<String> webhooks) {
+    Sink.Attempts attempts = sink.failFirstAttempts(RETRY);
+    // Same configuration, so the same database and the same master key: it is read from the shared
+    // data directory's master.key, which the first node created.
+    secondNode = Hookwire.builder(config(dataDir)).start();
+    long count =
+        Math.max(
+            1,
+            Math.min(
+                MAX_RETRY_EVENTS, RETRY_EVENTS_PER_SECOND * settings.phase().toMillis() / 1_000));
+    long publishSeconds = (count + RETRY_EVENTS_PER_SECOND - 1) / RETRY_EVENTS_PER_SECOND;
+    Duration retryDelay = Duration.ofSeconds(publishSeconds + RETRY_MARGIN_SECONDS);
+    String webhook =
+        publisher.createWebhook(
+            "retry wake-up",
+            EventType.newConversion,
+            sink.url(RETRY),
+            true,
+            retryDelay.toSeconds() + "s");
+    webhooks.add(webhook);
+
+    long start = clock.nanos();
+    for (long i = 0; i < count; i++) {
+      parkUntil(start + i * 1_000_000_000L / RETRY_EVENTS_PER_SECOND);
+      Publisher.Answer answer = publisher.publishOne(EventType.newConversion, i, clock.nanos());
+      if (!answer.accepted()) {
+        throw new IllegalStateException(
+            "the retry wake-up phase needs every event; a publish was refused: "
+                + answer.code()
+                + ": "
+                + answer.body());
+      }
+    }
+    long firstAttempts = awaitLogged(List.of(webhook), count);
+    if (firstAttempts < count) {
+      throw new IllegalStateException(
+          firstAttempts + " of " + count + " first attempts were logged in time");
+    }
+    server.close();
+    long closed = clock.nanos();
+    server = secondNode;
+    secondNode = null;
+
+    long deadline = closed + retryDelay.toNanos() + timeoutFor(count).toNanos();
+    while (attempts.payloadsWithAttempts(2) < count) {
+      if (clock.nanos() > deadline) {
+        throw new IllegalStateException(
+            attempts.payloadsWithAttempts(2) + " of " + count + " retries arrived in time");
+      }
+      LockSupport.parkNanos(2_000_000);
+    }
+    long logged = awaitLogged(List.of(webhook), 2 * count);
+    long[] wakeUpNanos =
+        attempts.byPayload().values().stream()
+            .mapToLong(
+                times -> {
+                  if (times.get(1) < closed) {
+                    // The phase would measure the first node waking itself, not the other node.
+                    throw new IllegalStateException(
+                        "a retry arrived before the first node had closed: a retry delay of "
+                            + retryDelay.toSeconds()
+                            + " s is too short on this machine");
+                  }
+                  return times.get(1) - (times.get(0) + retryDelay.toNanos());
+                })
+            .sorted()
+            .toArray();
+    return new BenchReport.RetryWakeUp(
+        2,
+        count,
+        retryDelay.toMillis() / 1e3,
+        logged,
+        percentile(wakeUpNanos, 50) / 1e6,
+        percentile(wakeUpNanos, 90) / 1e6,
+        percentile(wakeUpNanos, 99) / 1e6,
+        wakeUpNanos[wakeUpNanos.length - 1] / 1e6);
+  }
+
+  /** The nearest-rank percentile of sorted values. */
+  private static long percentile(long[] sorted, double percent) {
+    int rank = (int) Math.ceil(percent / 100 * sorted.length);
+    return sorted[Math.max(0, rank - 1)];
+  }
+
   // Targets
 
+  /** Issue 9's ingest targets, events per second: the stores differ in what a commit costs. */
+  private static final double INGEST_TARGET_SQLITE = 30_000;
+
+  private static final double INGEST_TARGET_POSTGRES = 50_000;
+
+  /**
+   * An open-loop phase "accepted everything at the offered rate" within 1%: its accepted rate is
+   * taken to the last answer, which comes a response time after the last publish was due.
+   */
+  private static final double ACCEPTED_SHARE_OF_OFFERED = 0.99;
+
   private static List<BenchReport.Check> checks(
+      boolean postgres,
       BenchReport.Throughput throughput,
       BenchReport.Ingest ingest,
       BenchReport.Latency latency,
+      BenchReport.Latency latencyHigh,
       BenchReport.FanOut fanOut,
       BenchReport.BacklogDrain drain,
+      BenchReport.RetryWakeUp retryWakeUp,
       BenchReport.Memory mem) {
-    return List.of(
+    double ingestTarget = postgres ? INGEST_TARGET_POSTGRES : INGEST_TARGET_SQLITE;
+    List<BenchReport.Check> checks = new ArrayList<>();
+    checks.add(
         new BenchReport.Check(
-            "delivery throughput",
+            "delivery throughput, one webhook",
             ">= 0.5 of the sink limit",
             format(
                 "%,.0f deliveries/s = %.2f of the sink limit",
                 throughput.deliveriesPerSecond(), throughput.ratioToSinkLimit()),
-            throughput.ratioToSinkLimit() >= 0.5),
+            throughput.ratioToSinkLimit() >= 0.5));
+    checks.add(
         new BenchReport.Check(
             format("ingest, batches of %,d", ingest.batchSize()),
-            ">= 20,000 events/s",
+            format(">= %,.0f events/s", ingestTarget),
             format("%,.0f events/s", ingest.eventsPerSecond()),
-            ingest.eventsPerSecond() >= 20_000),
+            ingest.eventsPerSecond() >= ingestTarget));
+    checks.add(
         new BenchReport.Check(
             format("publish -> arrival at %,d events/s", latency.offeredPerSecond()),
-            "p99 <= 50 ms",
+            "p99 <= 50 ms, p99.9 <= 100 ms",
             format(
                     "p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms",
                     latency.p50Millis(), latency.p99Millis(), latency.p999Millis())
-                + (latency.failedPublishes() == 0
-                    ? ""
-                    : format(", %,d publishes failed", latency.failedPublishes())),
-            latency.p99Millis() <= 50 && latency.failedPublishes() == 0),
+                + unanswered(latency),
+            latency.p99Millis() <= 50 && latency.p999Millis() <= 100 && allAccepted(latency)));
+    checks.add(
+        new BenchReport.Check(
+            format("single events offered at %,d/s", latencyHigh.offeredPerSecond()),
+            "all accepted at the offered rate",
+            format(
+                    "%,d of %,d accepted, %,.0f/s",
+                    latencyHigh.accepted(), latencyHigh.events(), latencyHigh.acceptedPerSecond())
+                + unanswered(latencyHigh),
+            allAccepted(latencyHigh)
+                && latencyHigh.acceptedPerSecond()
+                    >= ACCEPTED_SHARE_OF_OFFERED * latencyHigh.offeredPerSecond()));
+    checks.add(
+        new BenchReport.Check(
+            format("publish -> arrival at %,d events/s", latencyHigh.offeredPerSecond()),
+            "p99 <= 100 ms",
+            format(
+                "p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms",
+                latencyHigh.p50Millis(), latencyHigh.p99Millis(), latencyHigh.p999Millis()),
+            latencyHigh.p99Millis() <= 100 && allAccepted(latencyHigh)));
+    checks.add(
         new BenchReport.Check(
             "fan-out 1 -> " + fanOut.webhooks(),
-            ">= 0.5 of fan-out 1, per delivery",
+            ">= 0.5 of the sink limit",
             format(
-                "%,.0f deliveries/s = %.2f of fan-out 1",
-                fanOut.deliveriesPerSecond(), fanOut.ratioToFanOut1()),
-            fanOut.ratioToFanOut1() >= 0.5),
+                "%,.0f deliveries/s = %.2f of the sink limit",
+                fanOut.deliveriesPerSecond(), fanOut.ratioToSinkLimit()),
+            fanOut.ratioToSinkLimit() >= 0.5));
+    checks.add(
         new BenchReport.Check(
             format("backlog drain of %,d", drain.payloads()),
-            ">= 0.5 of the live rate",
+            ">= 0.5 of the sink limit",
             format(
-                "%,.0f deliveries/s = %.2f of the live rate",
-                drain.deliveriesPerSecond(), drain.ratioToLive()),
-            drain.ratioToLive() >= 0.5),
+                "%,.0f payloads/s = %.2f of the sink limit",
+                drain.deliveriesPerSecond(), drain.ratioToSinkLimit()),
+            drain.ratioToSinkLimit() >= 0.5));
+    checks.add(
+        new BenchReport.Check(
+            "CPU per delivery, one webhook",
+            "<= 150 µs",
+            format("%,.0f µs", throughput.cpuMicrosPerDelivery()),
+            throughput.cpuMicrosPerDelivery() <= 150));
+    if (retryWakeUp != null) {
+      checks.add(
+          new BenchReport.Check(
+              BenchReport.RETRY_WAKE_UP,
+              BenchReport.RETRY_TARGET,
+              format(
+                  "p50 %.1f ms, p99 %.1f ms, max %.1f ms (%,d retries due %.0f s after the first"
+                      + " attempt)",
+                  retryWakeUp.p50Millis(),
+                  retryWakeUp.p99Millis(),
+                  retryWakeUp.maxMillis(),
+                  retryWakeUp.payloads(),
+                  retryWakeUp.retryDelaySeconds()),
+              retryWakeUp.p99Millis() <= 50));
+    }
+    checks.add(
         new BenchReport.Check(
             "heap during any of it",
             "<= 512 MB",
@@ -597,6 +833,23 @@ public final class Bench {
                 "peak %,.0f MB in use, %,.0f MB live after GC (max heap %,d MB); peak RSS %,.0f MB",
                 mem.peakHeapUsedMb(), mem.peakHeapAfterGcMb(), mem.maxHeapMb(), mem.peakRssMb()),
             mem.peakHeapUsedMb() <= 512));
+    return List.copyOf(checks);
+  }
+
+  private static boolean allAccepted(BenchReport.Latency latency) {
+    return latency.accepted() == latency.events();
+  }
+
+  /** What was not accepted, for the table: empty when everything was. */
+  private static String unanswered(BenchReport.Latency latency) {
+    String out = "";
+    if (latency.refused() > 0) {
+      out += format(", %,d refused %s", latency.refused(), latency.refusedByStatus());
+    }
+    if (latency.errors() > 0) {
+      out += format(", %,d without an answer", latency.errors());
+    }
+    return out;
   }
 
   // Helpers
@@ -729,6 +982,19 @@ public final class Bench {
 
   private static double loadAverage() {
     return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+  }
+
+  private void sayLatency(BenchReport.Latency latency) {
+    say(
+        "latency at %,d events/s: %,d of %,d accepted (%,.0f/s), p50 %.1f ms, p99 %.1f ms,"
+            + " p99.9 %.1f ms",
+        latency.offeredPerSecond(),
+        latency.accepted(),
+        latency.events(),
+        latency.acceptedPerSecond(),
+        latency.p50Millis(),
+        latency.p99Millis(),
+        latency.p999Millis());
   }
 
   private void say(String format, Object... args) {

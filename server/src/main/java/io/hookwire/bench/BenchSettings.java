@@ -12,9 +12,11 @@ import java.util.Optional;
  *     empty
  * @param databasePoolSize PostgreSQL connections of the server
  * @param warmup how long the JIT is warmed up before anything is measured
- * @param phase how long each timed phase (sink limit, throughput, latency, fan-out) runs
+ * @param phase how long each timed phase (sink limit, throughput, both latency phases, fan-out)
+ *     runs; the retry wake-up phase publishes for as long, up to 3 s
  * @param backlog events published through the ingest phase and held, then drained by one enable
  * @param latencyRate the fixed offered rate of the latency phase, events per second
+ * @param highRate the fixed offered rate of the high-rate latency phase, events per second
  * @param fanOut webhooks subscribed to the fan-out phase's event type
  * @param dataBytes about how large each event's data is
  * @param concurrency requests on the wire per webhook (the server's {@code
@@ -22,6 +24,8 @@ import java.util.Optional;
  * @param batch events per {@code POST /v2/events}
  * @param publishers concurrent publishing connections of the ingest phase
  * @param profileDir where to write a JFR recording of each phase ({@code <phase>.jfr}), if anywhere
+ * @param nodes Hookwire servers on the database: 2 adds the phase where a retry one node recorded
+ *     comes due on the other (PostgreSQL only)
  */
 public record BenchSettings(
     Optional<String> databaseUrl,
@@ -31,12 +35,14 @@ public record BenchSettings(
     Duration phase,
     int backlog,
     int latencyRate,
+    int highRate,
     int fanOut,
     int dataBytes,
     int concurrency,
     int batch,
     int publishers,
-    Optional<Path> profileDir) {
+    Optional<Path> profileDir,
+    int nodes) {
 
   public BenchSettings {
     if (phase.isNegative() || phase.isZero()) {
@@ -45,9 +51,22 @@ public record BenchSettings(
     if (warmup.isNegative()) {
       throw new IllegalArgumentException("the warm-up must not be negative");
     }
-    if (backlog < 1 || latencyRate < 1 || fanOut < 1 || concurrency < 1 || publishers < 1) {
+    if (backlog < 1
+        || latencyRate < 1
+        || highRate < 1
+        || fanOut < 1
+        || concurrency < 1
+        || publishers < 1) {
       throw new IllegalArgumentException(
-          "backlog, latency rate, fan-out, concurrency and publishers must be at least 1");
+          "backlog, latency rates, fan-out, concurrency and publishers must be at least 1");
+    }
+    if (nodes < 1 || nodes > 2) {
+      throw new IllegalArgumentException("--nodes must be 1 or 2");
+    }
+    if (nodes == 2 && databaseUrl.isEmpty()) {
+      // SQLite belongs to one process: two nodes need a database they can share.
+      throw new IllegalArgumentException(
+          "--nodes 2 needs --database-url: both nodes share one PostgreSQL database");
     }
     if (batch < 1 || batch > io.hookwire.api.Events.MAX_BATCH) {
       throw new IllegalArgumentException(
@@ -71,12 +90,14 @@ public record BenchSettings(
         Duration.ofSeconds(15),
         100_000,
         1_000,
+        5_000,
         100,
         256,
         16,
         1_000,
         4,
-        Optional.empty());
+        Optional.empty(),
+        1);
   }
 
   /** Tiny sizes that still run every phase: a smoke test of the benchmark itself. */
@@ -89,11 +110,13 @@ public record BenchSettings(
         Duration.ofSeconds(2),
         500,
         200,
+        500,
         10,
         256,
         16,
         1_000,
         2,
-        Optional.empty());
+        Optional.empty(),
+        1);
   }
 }

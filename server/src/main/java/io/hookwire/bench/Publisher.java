@@ -26,6 +26,15 @@ import okhttp3.Response;
 final class Publisher implements AutoCloseable {
   private static final MediaType JSON = MediaType.get("application/json");
 
+  /**
+   * Idle connections kept for reuse: an open-loop phase that fell behind may have hundreds in
+   * flight, and closing them only to open them again a moment later would add connects to what is
+   * measured. 1,024 connections, well inside the process's file limit.
+   */
+  private static final int MAX_IDLE_CONNECTIONS = 1_024;
+
+  private static final int KEEP_ALIVE_MINUTES = 5;
+
   private final OkHttpClient client;
   private final String baseUrl;
   private final String authorization;
@@ -40,29 +49,42 @@ final class Publisher implements AutoCloseable {
     // What the other fields take: {"email":"lead-1234567@example.com","seq":1234567,
     // "publishedNanos":123456789012,"note":""} is about 90 bytes.
     this.padding = "x".repeat(Math.max(0, dataBytes - 90));
+    // Calls are synchronous, each on its own virtual thread, so OkHttp's dispatcher and its limits
+    // (64 requests, 5 per host) never apply: they bound only asynchronous calls. The pool opens a
+    // connection whenever none is idle, without limit; it only closes idle ones beyond its size.
     this.client =
         new OkHttpClient.Builder()
             // A batch of 1,000 on a busy machine may take seconds; failing it would skew the run.
             .callTimeout(Duration.ofMinutes(2))
             .connectTimeout(Duration.ofMinutes(2))
             .readTimeout(Duration.ofMinutes(2))
-            .connectionPool(new ConnectionPool(64, 5, TimeUnit.MINUTES))
+            .connectionPool(
+                new ConnectionPool(MAX_IDLE_CONNECTIONS, KEEP_ALIVE_MINUTES, TimeUnit.MINUTES))
             .build();
   }
 
-  /** Creates a webhook and returns its id. */
+  /** Creates a webhook on the server's retry schedule and returns its id. */
   String createWebhook(String name, EventType event, String url, boolean enabled) {
-    JsonNode created =
-        call(
-            new Request.Builder()
-                .url(baseUrl + "/v2/webhook")
-                .post(
-                    new FormBody.Builder()
-                        .add("name", name)
-                        .add("event", event.name())
-                        .add("url", url)
-                        .add("isEnabled", enabled ? "1" : "0")
-                        .build()));
+    return createWebhook(name, event, url, enabled, "");
+  }
+
+  /**
+   * Creates a webhook and returns its id.
+   *
+   * @param retrySchedule its own retry delays, such as {@code 8s}; empty for the server's
+   */
+  String createWebhook(
+      String name, EventType event, String url, boolean enabled, String retrySchedule) {
+    FormBody.Builder form =
+        new FormBody.Builder()
+            .add("name", name)
+            .add("event", event.name())
+            .add("url", url)
+            .add("isEnabled", enabled ? "1" : "0");
+    if (!retrySchedule.isEmpty()) {
+      form.add("retrySchedule", retrySchedule);
+    }
+    JsonNode created = call(new Request.Builder().url(baseUrl + "/v2/webhook").post(form.build()));
     return created.at("/Webhook/Id").asText();
   }
 
@@ -103,8 +125,20 @@ final class Publisher implements AutoCloseable {
     }
   }
 
-  /** Publishes one event with {@code POST /v2/event}, as a producer does when things happen. */
-  void publishOne(EventType event, long seq, long stampNanos) {
+  /** The server's answer to a publish: 200 when it took the event. */
+  record Answer(int code, String body) {
+    boolean accepted() {
+      return code == 200;
+    }
+  }
+
+  /**
+   * Publishes one event with {@code POST /v2/event}, as a producer does when things happen, and
+   * returns the answer, refusals (429, 503, ...) included: they are a finding of the run.
+   *
+   * @throws UncheckedIOException when there was no answer at all
+   */
+  Answer publishOne(EventType event, long seq, long stampNanos) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(padding.length() + 140);
     try (JsonGenerator json = Json.MAPPER.getFactory().createGenerator(out)) {
       json.writeStartObject();
@@ -115,10 +149,17 @@ final class Publisher implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    call(
+    Request request =
         new Request.Builder()
             .url(baseUrl + "/v2/event")
-            .post(RequestBody.create(out.toByteArray(), JSON)));
+            .header("Authorization", authorization)
+            .post(RequestBody.create(out.toByteArray(), JSON))
+            .build();
+    try (Response response = client.newCall(request).execute()) {
+      return new Answer(response.code(), response.body().string());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The data of an event like the benchmark's, for sizing requests outside the server. */

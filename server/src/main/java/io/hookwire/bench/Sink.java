@@ -2,6 +2,8 @@ package io.hookwire.bench;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,8 +24,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The receiving end of the benchmark: an HTTP server on 127.0.0.1 that answers every POST 200 at
- * once, counts requests and payloads per route, and measures how long each delivery took from its
- * publish by reading the publisher's stamp out of the body.
+ * once (or, on a route told to, 500 to each payload's first attempt), counts requests and payloads
+ * per route, and measures how long each delivery took from its publish by reading the publisher's
+ * stamp out of the body.
  *
  * <p>Jetty's core handler API, without servlets and without copying the body more than once: the
  * sink must cost far less than the sender, so the sink limit measures the client stack and the
@@ -39,6 +42,7 @@ public final class Sink implements AutoCloseable {
 
   private final Server server;
   private final Map<String, Tally> tallies = new ConcurrentHashMap<>();
+  private final Map<String, Attempts> failingFirstAttempts = new ConcurrentHashMap<>();
   private final BenchClock clock;
 
   public Sink(BenchClock clock) {
@@ -77,6 +81,14 @@ public final class Sink implements AutoCloseable {
     return tallies.computeIfAbsent(route, r -> new Tally());
   }
 
+  /**
+   * Makes {@code route} answer 500 to the first attempt of each payload and 200 to every later one,
+   * so each payload is retried exactly once, and returns when each attempt arrived.
+   */
+  public Attempts failFirstAttempts(String route) {
+    return failingFirstAttempts.computeIfAbsent(route, r -> new Attempts());
+  }
+
   @Override
   public void close() {
     try {
@@ -90,15 +102,19 @@ public final class Sink implements AutoCloseable {
     @Override
     public boolean handle(
         Request request, Response response, org.eclipse.jetty.util.Callback done) {
-      Tally tally = tally(route(Request.getPathInContext(request)));
+      String route = route(Request.getPathInContext(request));
+      Tally tally = tally(route);
+      Attempts attempts = failingFirstAttempts.get(route);
       String payloadIds = request.getHeaders().get("X-Oktopost-Payload");
       Content.Source.asByteBuffer(
           request,
           new Promise<>() {
             @Override
             public void succeeded(ByteBuffer body) {
-              tally.arrived(clock.nanos(), count(payloadIds), stamp(body));
-              response.setStatus(200);
+              long now = clock.nanos();
+              tally.arrived(now, count(payloadIds), stamp(body));
+              boolean first = attempts != null && attempts.arrived(payloadIds, now);
+              response.setStatus(first ? 500 : 200);
               response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0L);
               done.succeeded();
             }
@@ -194,6 +210,41 @@ public final class Sink implements AutoCloseable {
     /** Publish-to-arrival times recorded since the last call, in microseconds. */
     public Histogram takeLatency() {
       return latencyMicros.getIntervalHistogram();
+    }
+  }
+
+  /** When each attempt of each payload arrived at a route that fails first attempts. */
+  public static final class Attempts {
+    private final Map<String, List<Long>> byPayload = new ConcurrentHashMap<>();
+
+    /** Records an attempt of these payloads; true when it is the first of any of them. */
+    boolean arrived(String payloadIds, long nowNanos) {
+      if (payloadIds == null || payloadIds.isEmpty()) {
+        return false;
+      }
+      boolean first = false;
+      for (String id : payloadIds.split(",")) {
+        List<Long> times =
+            byPayload.compute(
+                id,
+                (k, before) -> {
+                  List<Long> after = new ArrayList<>(before == null ? List.of() : before);
+                  after.add(nowNanos);
+                  return List.copyOf(after);
+                });
+        first |= times.size() == 1;
+      }
+      return first;
+    }
+
+    /** Payloads that have had at least {@code attempts} attempts. */
+    public long payloadsWithAttempts(int attempts) {
+      return byPayload.values().stream().filter(t -> t.size() >= attempts).count();
+    }
+
+    /** Each payload's attempts' arrival times, in nanoseconds of the bench clock, in order. */
+    public Map<String, List<Long>> byPayload() {
+      return Map.copyOf(byPayload);
     }
   }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -21,7 +22,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Measure this machine: start an HTTP sink and a Hookwire server in this process, drive the"
           + " server through its API and report sink limit, delivery throughput, ingest rate,"
-          + " latency, fan-out, backlog drain and memory, as a table and as JSON.",
+          + " latency at two rates, fan-out, backlog drain and memory, as a table and as JSON;"
+          + " with --nodes 2, also how soon a retry recorded by one node is sent by another.",
       "Use a database of its own with --database-url: the run writes hundreds of thousands of"
           + " rows (and removes its webhooks afterwards)."
     })
@@ -58,8 +60,8 @@ final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--duration",
       description =
-          "Seconds of each timed phase: sink limit, throughput, latency, fan-out (default: 15,"
-              + " --quick 2).")
+          "Seconds of each timed phase: sink limit, throughput, both latency phases, fan-out"
+              + " (default: 15, --quick 2).")
   Integer phaseSeconds;
 
   @Option(
@@ -73,6 +75,12 @@ final class BenchCommand implements Callable<Integer> {
       names = "--latency-rate",
       description = "Events per second offered in the latency phase (default: 1000, --quick 200).")
   Integer latencyRate;
+
+  @Option(
+      names = "--high-rate",
+      description =
+          "Events per second offered in the high-rate latency phase (default: 5000, --quick 500).")
+  Integer highRate;
 
   @Option(
       names = "--fan-out",
@@ -97,6 +105,13 @@ final class BenchCommand implements Callable<Integer> {
   Integer publishers;
 
   @Option(
+      names = "--nodes",
+      description =
+          "Hookwire servers sharing the database: 2 (needs --database-url) adds a phase where a"
+              + " retry recorded by one node comes due after it has stopped (default: 1).")
+  Integer nodes;
+
+  @Option(
       names = "--profile",
       description =
           "Directory to write a JFR recording of each phase to (<phase>.jfr), for"
@@ -112,21 +127,28 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     BenchSettings base = quick ? BenchSettings.quick() : BenchSettings.defaults();
-    BenchSettings settings =
-        new BenchSettings(
-            Optional.ofNullable(databaseUrl).filter(u -> !u.isBlank()),
-            Optional.ofNullable(dataDir),
-            or(databasePoolSize, base.databasePoolSize()),
-            warmupSeconds == null ? base.warmup() : Duration.ofSeconds(warmupSeconds),
-            phaseSeconds == null ? base.phase() : Duration.ofSeconds(phaseSeconds),
-            or(backlog, base.backlog()),
-            or(latencyRate, base.latencyRate()),
-            or(fanOut, base.fanOut()),
-            or(dataBytes, base.dataBytes()),
-            or(concurrency, base.concurrency()),
-            base.batch(),
-            or(publishers, base.publishers()),
-            Optional.ofNullable(profileDir));
+    BenchSettings settings;
+    try {
+      settings =
+          new BenchSettings(
+              Optional.ofNullable(databaseUrl).filter(u -> !u.isBlank()),
+              Optional.ofNullable(dataDir),
+              or(databasePoolSize, base.databasePoolSize()),
+              warmupSeconds == null ? base.warmup() : Duration.ofSeconds(warmupSeconds),
+              phaseSeconds == null ? base.phase() : Duration.ofSeconds(phaseSeconds),
+              or(backlog, base.backlog()),
+              or(latencyRate, base.latencyRate()),
+              or(highRate, base.highRate()),
+              or(fanOut, base.fanOut()),
+              or(dataBytes, base.dataBytes()),
+              or(concurrency, base.concurrency()),
+              base.batch(),
+              or(publishers, base.publishers()),
+              Optional.ofNullable(profileDir),
+              or(nodes, base.nodes()));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
     BenchReport report = Bench.run(settings, stderr);

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.assertj.core.data.Percentage;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -20,7 +22,8 @@ import picocli.CommandLine;
 class BenchSmokeTest {
   // The benchmark is how performance targets are checked; it is not run by anything else, so this
   // runs it end to end at the tiniest size on each store to keep it from rotting. It asserts that
-  // every figure is there and consistent, never how fast anything was.
+  // every figure is there and consistent, never how fast anything was. PostgreSQL runs with two
+  // nodes, which adds the retry wake-up phase.
   @ParameterizedTest
   @EnumSource(StoreKind.class)
   void benchmarkReportsEveryFigureAtTheTiniestSize(StoreKind kind, @TempDir Path dir)
@@ -41,9 +44,13 @@ class BenchSmokeTest {
                 "5",
                 "--latency-rate",
                 "100",
+                "--high-rate",
+                "300",
                 "--out",
                 out.toString()));
-    kind.freshDatabaseUrl().ifPresent(url -> args.addAll(List.of("--database-url", url)));
+    boolean twoNodes = kind == StoreKind.POSTGRES;
+    kind.freshDatabaseUrl()
+        .ifPresent(url -> args.addAll(List.of("--database-url", url, "--nodes", "2")));
     StringWriter stdout = new StringWriter();
     StringWriter stderr = new StringWriter();
     CommandLine cli =
@@ -71,7 +78,7 @@ class BenchSmokeTest {
     assertThat(live.path("ratioToSinkLimit").asDouble())
         .isCloseTo(
             live.path("deliveriesPerSecond").asDouble() / sink.path("requestsPerSecond").asDouble(),
-            org.assertj.core.data.Percentage.withPercentage(0.1));
+            Percentage.withPercentage(0.1));
 
     JsonNode ingest = r.path("ingest");
     assertThat(ingest.path("events").asLong()).isEqualTo(200);
@@ -82,18 +89,14 @@ class BenchSmokeTest {
     assertThat(drain.path("logged").asLong()).isEqualTo(200);
     assertThat(drain.path("deliveriesPerSecond").asDouble()).isPositive();
     assertThat(drain.path("ratioToLive").asDouble()).isPositive();
+    assertThat(drain.path("ratioToSinkLimit").asDouble())
+        .isCloseTo(
+            drain.path("deliveriesPerSecond").asDouble()
+                / sink.path("requestsPerSecond").asDouble(),
+            Percentage.withPercentage(0.1));
 
-    JsonNode latency = r.path("latency");
-    assertThat(latency.path("offeredPerSecond").asInt()).isEqualTo(100);
-    assertThat(latency.path("events").asLong()).isEqualTo(100);
-    assertThat(latency.has("failedPublishes")).isTrue();
-    double p50 = latency.path("p50Millis").asDouble();
-    double p99 = latency.path("p99Millis").asDouble();
-    double p999 = latency.path("p999Millis").asDouble();
-    assertThat(p50).isPositive();
-    assertThat(p99).isGreaterThanOrEqualTo(p50);
-    assertThat(p999).isGreaterThanOrEqualTo(p99);
-    assertThat(latency.path("maxMillis").asDouble()).isGreaterThanOrEqualTo(p999);
+    assertOpenLoopLatency(r.path("latency"), 100);
+    assertOpenLoopLatency(r.path("latencyHigh"), 300);
 
     JsonNode fanOut = r.path("fanOut");
     assertThat(fanOut.path("webhooks").asInt()).isEqualTo(5);
@@ -102,17 +105,90 @@ class BenchSmokeTest {
     assertThat(fanOut.path("logged").asLong()).isEqualTo(fanOut.path("deliveries").asLong());
     assertThat(fanOut.path("deliveriesPerSecond").asDouble()).isPositive();
     assertThat(fanOut.path("ratioToFanOut1").asDouble()).isPositive();
+    assertThat(fanOut.path("ratioToSinkLimit").asDouble())
+        .isCloseTo(
+            fanOut.path("deliveriesPerSecond").asDouble()
+                / sink.path("requestsPerSecond").asDouble(),
+            Percentage.withPercentage(0.1));
+
+    JsonNode retry = r.path("retryWakeUp");
+    if (twoNodes) {
+      assertThat(retry.path("nodes").asInt()).isEqualTo(2);
+      long payloads = retry.path("payloads").asLong();
+      assertThat(payloads).isPositive();
+      assertThat(retry.path("logged").asLong())
+          .as("each payload's failed first attempt and its retry are logged")
+          .isEqualTo(2 * payloads);
+      assertThat(retry.path("retryDelaySeconds").asDouble()).isPositive();
+      double p50 = retry.path("p50Millis").asDouble();
+      assertThat(retry.path("p90Millis").asDouble()).isGreaterThanOrEqualTo(p50);
+      assertThat(retry.path("p99Millis").asDouble())
+          .isGreaterThanOrEqualTo(retry.path("p90Millis").asDouble());
+      assertThat(retry.path("maxMillis").asDouble())
+          .isGreaterThanOrEqualTo(retry.path("p99Millis").asDouble());
+    } else {
+      assertThat(retry.isNull()).as("no retry wake-up phase with one node").isTrue();
+    }
 
     JsonNode memory = r.path("memory");
     assertThat(memory.path("maxHeapMb").asLong()).isPositive();
     assertThat(memory.path("peakHeapUsedMb").asDouble()).isPositive();
     assertThat(memory.path("peakRssMb").asDouble()).isPositive();
-    assertThat(memory.path("phases").size()).isEqualTo(6);
+    assertThat(memory.path("phases").size()).isEqualTo(twoNodes ? 8 : 7);
 
     assertThat(r.path("machine").path("cpus").asInt()).isPositive();
-    assertThat(r.path("checks").size()).isEqualTo(6);
+    assertThat(r.path("settings").path("nodes").asInt()).isEqualTo(twoNodes ? 2 : 1);
+    assertThat(r.path("checks").size()).isEqualTo(twoNodes ? 10 : 9);
     assertThat(stdout.toString())
         .contains("sink limit", "delivery throughput", "backlog drain of 200", "fan-out 1 -> 5")
+        .contains("single events offered at 300/s", "CPU per delivery")
+        .contains("retry wake-up on the other node")
         .contains(out.toString());
+    if (!twoNodes) {
+      assertThat(stdout.toString()).contains("not measured: needs --nodes 2");
+    }
+  }
+
+  @Test
+  void twoNodesWithoutADatabaseUrlAreRefusedBeforeAnythingRuns(@TempDir Path dir) {
+    StringWriter stderr = new StringWriter();
+    CommandLine cli = new CommandLine(new Main()).setErr(new PrintWriter(stderr));
+
+    int exit =
+        cli.execute("bench", "--quick", "--nodes", "2", "--out", dir.resolve("b.json").toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(stderr.toString()).contains("--nodes 2 needs --database-url");
+    assertThat(dir.resolve("b.json")).doesNotExist();
+  }
+
+  /** An open-loop latency phase: every publish answered or failed, and the figures in order. */
+  private static void assertOpenLoopLatency(JsonNode latency, int rate) {
+    long events = latency.path("events").asLong();
+    long accepted = latency.path("accepted").asLong();
+    long refused = latency.path("refused").asLong();
+    assertThat(latency.path("offeredPerSecond").asInt()).isEqualTo(rate);
+    assertThat(events).as("one second's worth").isEqualTo(rate);
+    assertThat(accepted + refused + latency.path("errors").asLong()).isEqualTo(events);
+    assertThat(accepted).as("refusals are reported; over half is fatal").isPositive();
+    long byStatus = 0;
+    for (JsonNode n : latency.path("refusedByStatus")) {
+      byStatus += n.asLong();
+    }
+    assertThat(byStatus).isEqualTo(refused);
+    assertThat(latency.has("firstRefusal")).isTrue();
+    assertThat(latency.path("seconds").asDouble()).isPositive();
+    assertThat(latency.path("acceptedPerSecond").asDouble())
+        .isCloseTo(accepted / latency.path("seconds").asDouble(), Percentage.withPercentage(0.1));
+    assertThat(latency.path("maxInFlight").asInt()).isPositive();
+    double p50 = latency.path("p50Millis").asDouble();
+    double p90 = latency.path("p90Millis").asDouble();
+    double p99 = latency.path("p99Millis").asDouble();
+    double p999 = latency.path("p999Millis").asDouble();
+    assertThat(p50).isPositive();
+    assertThat(p90).isGreaterThanOrEqualTo(p50);
+    assertThat(p99).isGreaterThanOrEqualTo(p90);
+    assertThat(p999).isGreaterThanOrEqualTo(p99);
+    assertThat(latency.path("maxMillis").asDouble()).isGreaterThanOrEqualTo(p999);
   }
 }

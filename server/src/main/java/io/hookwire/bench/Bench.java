@@ -359,7 +359,7 @@ public final class Bench {
         defaults.maxEventBytes(),
         defaults.rateLimitPerSecond(),
         defaults.rateLimitBurst(),
-        0,
+        defaults.publishRateLimitPerSecond(),
         defaults.publishRateLimitBurst(),
         defaults.deliveryLease());
   }

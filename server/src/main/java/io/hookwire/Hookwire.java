@@ -98,7 +98,8 @@ public final class Hookwire implements AutoCloseable {
             b.clock,
             config.idempotencyWindow(),
             // SQLite has one writer at a time; PostgreSQL commits a few groups side by side.
-            config.databaseUrl().isPresent() ? POSTGRES_WRITERS : 1);
+            config.databaseUrl().isPresent() ? POSTGRES_WRITERS : 1,
+            metrics);
     Events events = new Events(intake, config.maxEventBytes());
     Auth auth = new Auth(store);
     Api api =
@@ -109,7 +110,8 @@ public final class Hookwire implements AutoCloseable {
             new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), b.clock),
             new RateLimiter(
                 config.publishRateLimitPerSecond(), config.publishRateLimitBurst(), b.clock),
-            store::isBusy);
+            // Both mean "not now": the client retries, nothing was stored.
+            e -> store.isBusy(e) || e instanceof Intake.BusyException);
     this.javalin =
         Javalin.create(
             cfg -> {

@@ -107,7 +107,7 @@ public final class Dispatcher implements AutoCloseable {
   private final AtomicLong nextDue = new AtomicLong(Long.MAX_VALUE);
 
   /** Whether due payloads may be waiting in the store that the lanes had no room for. */
-  private volatile boolean backlog = true;
+  private volatile boolean backlog;
 
   private final Semaphore wakeUp = new Semaphore(0);
   private final Thread loop;
@@ -379,7 +379,7 @@ public final class Dispatcher implements AutoCloseable {
       return;
     }
     try {
-      store.release(given, clock.instant());
+      store.release(given);
     } finally {
       // Released or not, this node no longer holds them: an unreleased lease simply runs out.
       inFlight.addAndGet(-given.size());
@@ -643,7 +643,7 @@ public final class Dispatcher implements AutoCloseable {
       }
     }
     try {
-      store.release(unsent, clock.instant());
+      store.release(unsent);
     } catch (RuntimeException e) {
       log.warn("could not release {} unsent payloads; their leases will expire", unsent.size(), e);
     }

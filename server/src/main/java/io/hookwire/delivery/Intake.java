@@ -5,6 +5,8 @@ import io.hookwire.store.Publication;
 import io.hookwire.store.Published;
 import io.hookwire.store.PublishedEvent;
 import io.hookwire.store.Store;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The front of the pipeline: stores what producers publish in group commits and hands the payloads
@@ -27,6 +30,20 @@ public final class Intake implements AutoCloseable {
   /** Events per transaction at most: as many as one {@code POST /v2/events} may carry. */
   static final int MAX_GROUP = 1_000;
 
+  /**
+   * Events waiting for their transaction at most. Past it a publish is refused at once (503 with
+   * Retry-After) instead of queueing: a producer faster than the store for long would otherwise
+   * fill the heap with waiting requests. 20,000: several seconds of the store's ingest rate.
+   */
+  static final int MAX_WAITING = 20_000;
+
+  /** The store is behind: this publish was not stored; the producer should retry it shortly. */
+  public static final class BusyException extends RuntimeException {
+    BusyException() {
+      super("publishing is behind the store; retry shortly", null, false, false);
+    }
+  }
+
   private record Waiting(Publication publication, CompletableFuture<List<PublishedEvent>> done) {}
 
   private final Store store;
@@ -34,6 +51,8 @@ public final class Intake implements AutoCloseable {
   private final Clock clock;
   private final Duration idempotencyWindow;
   private final BlockingQueue<Waiting> queue = new LinkedBlockingQueue<>();
+  private final AtomicInteger waitingEvents = new AtomicInteger();
+  private final Counter transactions;
   private final List<Thread> writers = new ArrayList<>();
   private volatile boolean running = true;
 
@@ -42,8 +61,18 @@ public final class Intake implements AutoCloseable {
    *     PostgreSQL
    */
   public Intake(
-      Store store, Dispatcher dispatcher, Clock clock, Duration idempotencyWindow, int writers) {
+      Store store,
+      Dispatcher dispatcher,
+      Clock clock,
+      Duration idempotencyWindow,
+      int writers,
+      MeterRegistry metrics) {
     this.store = store;
+    metrics.gauge("hookwire.publish.waiting", waitingEvents);
+    this.transactions =
+        Counter.builder("hookwire.publish.transactions")
+            .description("Transactions that stored published events, each a group of publishes")
+            .register(metrics);
     this.dispatcher = dispatcher;
     this.clock = clock;
     this.idempotencyWindow = idempotencyWindow;
@@ -60,6 +89,10 @@ public final class Intake implements AutoCloseable {
   public List<PublishedEvent> publish(String accountId, List<NewEvent> events) {
     if (!running) {
       throw new IllegalStateException("shutting down");
+    }
+    if (waitingEvents.addAndGet(events.size()) > MAX_WAITING) {
+      waitingEvents.addAndGet(-events.size());
+      throw new BusyException();
     }
     Waiting w = new Waiting(new Publication(accountId, events), new CompletableFuture<>());
     queue.add(w);
@@ -101,6 +134,14 @@ public final class Intake implements AutoCloseable {
   }
 
   private void commit(List<Waiting> group) {
+    try {
+      store(group);
+    } finally {
+      waitingEvents.addAndGet(-group.stream().mapToInt(w -> w.publication().events().size()).sum());
+    }
+  }
+
+  private void store(List<Waiting> group) {
     Published published;
     try {
       published =
@@ -109,12 +150,13 @@ public final class Intake implements AutoCloseable {
               clock.instant(),
               idempotencyWindow,
               dispatcher.liveLeases());
+      transactions.increment();
     } catch (RuntimeException e) {
       if (group.size() == 1) {
         group.get(0).done().completeExceptionally(e);
       } else {
         // One publication may be what failed: each alone, so the others are stored.
-        group.forEach(w -> commit(List.of(w)));
+        group.forEach(w -> store(List.of(w)));
       }
       return;
     }

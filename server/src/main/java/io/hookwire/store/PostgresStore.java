@@ -216,8 +216,11 @@ public final class PostgresStore extends SqlStore {
       for (PGNotification n : received) {
         String[] words = n.getParameter().split(" ");
         try {
-          if (n.getName().equals(WEBHOOKS_CHANNEL) && words.length == 2) {
-            webhookChanged(words[0], words[1]);
+          if (n.getName().equals(WEBHOOKS_CHANNEL) && words.length == 3) {
+            if (!words[0].equals(node)) {
+              // This node's own changes were handled when they committed.
+              webhookChanged(words[1], words[2]);
+            }
           } else if (n.getName().equals(DUE_CHANNEL)) {
             listener.due(Instant.ofEpochMilli(Long.parseLong(words[0])));
           }

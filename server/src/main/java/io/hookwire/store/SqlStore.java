@@ -42,8 +42,8 @@ abstract class SqlStore implements Store {
   final Subscriptions subscriptions = new Subscriptions();
 
   /**
-   * Told, on every node, that a webhook changed; the payload is its account id and its id, a space
-   * between.
+   * Told, on every node, that a webhook changed; the payload is the node that changed it, the
+   * account id and the webhook id, a space between each.
    */
   static final String WEBHOOKS_CHANNEL = "hookwire_webhooks";
 
@@ -118,8 +118,11 @@ abstract class SqlStore implements Store {
 
   private volatile Listener listener;
 
-  static String changed(String accountId, String webhookId) {
-    return accountId + " " + webhookId;
+  /** Names this store's process in its notifications, so that it can pass over its own. */
+  final String node = Ids.EVENT.next().substring(3);
+
+  String changed(String accountId, String webhookId) {
+    return node + " " + accountId + " " + webhookId;
   }
 
   /** After a change to a webhook committed, on whichever node it was made. */
@@ -667,7 +670,7 @@ abstract class SqlStore implements Store {
   }
 
   @Override
-  public void release(List<Claim> claims, Instant now) {
+  public void release(List<Claim> claims) {
     if (claims.isEmpty()) {
       return;
     }
@@ -682,12 +685,12 @@ abstract class SqlStore implements Store {
                         SELECT 1 FROM webhook w WHERE w.account_id = payload.account_id
                           AND w.id = payload.webhook_id AND w.is_enabled = 1)
                       THEN 'pending' ELSE 'held' END,
-                    due_at = :now, attempts = attempts - 1
+                    -- Due at once, and in the order they were published.
+                    due_at = created, attempts = attempts - 1
                   WHERE account_id = :account AND id = :id AND state = 'in_flight'
                     AND attempts = :attempt""");
           for (Claim c : claims) {
             release
-                .bind("now", now.toEpochMilli())
                 .bind("account", c.accountId())
                 .bind("id", c.payloadId())
                 .bind("attempt", c.attempt())

@@ -87,10 +87,11 @@ public interface Store extends AutoCloseable {
       Instant leaseUntil);
 
   /**
-   * Gives back leased payloads that were never sent (their node is shutting down): due again at
-   * {@code now}, the attempt not counted. A payload leased again meanwhile is left alone.
+   * Gives back leased payloads that were never sent (their node is shutting down, their lease was
+   * about to end, their webhook changed): due again at once, oldest first, the attempt not counted;
+   * held if their webhook is disabled. A payload leased again meanwhile is left alone.
    */
-  void release(List<Claim> claims, Instant now);
+  void release(List<Claim> claims);
 
   /**
    * Records attempts' outcomes and log entries in one transaction. Retries it schedules are

@@ -12,8 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -26,6 +28,9 @@ class BenchSmokeTest {
   // nodes, which adds the retry wake-up phase.
   @ParameterizedTest
   @EnumSource(StoreKind.class)
+  // The benchmark's own publishes wait without a timeout (see Publisher): a server that never
+  // answers fails here, not by hanging the build.
+  @Timeout(value = 10, unit = TimeUnit.MINUTES)
   void benchmarkReportsEveryFigureAtTheTiniestSize(StoreKind kind, @TempDir Path dir)
       throws Exception {
     Path out = dir.resolve("results/bench.json");

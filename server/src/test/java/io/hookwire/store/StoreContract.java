@@ -598,7 +598,7 @@ abstract class StoreContract {
     publish(account, EventType.newLead, T0);
 
     Claim leased = claim(10, T0, T0.plusSeconds(60)).get(0);
-    store.release(List.of(leased), T0.plusSeconds(1));
+    store.release(List.of(leased));
 
     List<Claim> again = claim(10, T0.plusSeconds(1), T0.plusSeconds(60));
     assertThat(again).extracting(Claim::payloadId).containsExactly(leased.payloadId());
@@ -613,7 +613,7 @@ abstract class StoreContract {
 
     Claim stale = claim(10, T0, T0.plusSeconds(60)).get(0);
     Claim current = claim(10, T0.plusSeconds(60), T0.plusSeconds(120)).get(0);
-    store.release(List.of(stale), T0.plusSeconds(61));
+    store.release(List.of(stale));
 
     assertThat(current.attempt()).isEqualTo(2);
     assertThat(claim(10, T0.plusSeconds(61), T0.plusSeconds(180))).isEmpty();

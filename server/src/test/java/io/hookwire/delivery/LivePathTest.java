@@ -1,0 +1,133 @@
+package io.hookwire.delivery;
+
+import static io.hookwire.delivery.Deliveries.createWebhook;
+import static io.hookwire.delivery.Deliveries.payloads;
+import static io.hookwire.delivery.Deliveries.publish;
+import static io.hookwire.delivery.Deliveries.publishNumbered;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.hookwire.delivery.Deliveries.Hook;
+import io.hookwire.store.SqliteStore;
+import io.hookwire.testing.ApiClient;
+import io.hookwire.testing.ConfigEditor;
+import io.hookwire.testing.RecordingReceiver;
+import io.hookwire.testing.RecordingReceiver.Answer;
+import io.hookwire.testing.StoreKind;
+import io.hookwire.testing.TestServer;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The live path (docs/proposals/0002-lease-at-publish.md): a publish stores the payloads of enabled
+ * webhooks already leased to its node and hands them to the lanes after the commit, so a delivery
+ * needs no claim; what does not fit in a lane waits in the store and follows, oldest first.
+ */
+class LivePathTest {
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+  /** Long enough that nothing in a test is found by polling: only the live path or a wake-up. */
+  private static final Duration NO_POLLING = Duration.ofHours(1);
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void publishedPayloadIsSentAtOnceWithoutPollingForIt(StoreKind kind) {
+    try (TestServer server = TestServer.start(kind, c -> c, b -> b.pollInterval(NO_POLLING));
+        RecordingReceiver receiver = new RecordingReceiver()) {
+      ApiClient api = server.api();
+      Hook hook = createWebhook(api, receiver.url("/hook"));
+      // Slow, so the payload is seen on its way: leased by the publish itself.
+      receiver.answerByDefault(Answer.after(Duration.ofMillis(500), 200));
+
+      publish(api, "{\"n\":1}");
+
+      assertThat(payloads(server, hook.id(), "in_flight")).isEqualTo(1);
+      assertThat(payloads(server, hook.id(), "pending")).isZero();
+      await().atMost(PATIENCE).until(() -> payloads(server, hook.id(), "delivered") == 1);
+      assertThat(receiver.received()).hasSize(1);
+      assertThat(Deliveries.log(api, hook.id()).at("/Items/0/Attempt").asInt()).isEqualTo(1);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void payloadsBeyondTheLanesRoomWaitInTheStoreAndAreSentWhenThereIsRoom(StoreKind kind) {
+    // One request at a time: its lane holds 32 payloads.
+    try (TestServer server =
+            TestServer.start(
+                kind,
+                c -> ConfigEditor.of(c).concurrencyPerWebhook(1).build(),
+                b -> b.pollInterval(NO_POLLING));
+        RecordingReceiver receiver = new RecordingReceiver()) {
+      ApiClient api = server.api();
+      Hook hook = createWebhook(api, receiver.url("/hook"));
+      receiver.answerByDefault(Answer.after(Duration.ofMillis(5), 200));
+
+      publishNumbered(api, 200);
+
+      await().atMost(PATIENCE).until(() -> payloads(server, hook.id(), "delivered") == 200);
+      List<Integer> numbers =
+          receiver.received().stream()
+              .map(r -> Deliveries.json(r.body()).at("/data/n").asInt())
+              .toList();
+      assertThat(numbers).hasSize(200).doesNotHaveDuplicates();
+    }
+  }
+
+  // Each POST /v2/event waits for its transaction; those that arrive while one commits share the
+  // next one, so a producer sending events one by one is not held to one commit per event.
+  @Test
+  void singlePublishesArrivingTogetherShareOneTransaction() throws Exception {
+    try (TestServer server = TestServer.start(StoreKind.SQLITE);
+        RecordingReceiver receiver = new RecordingReceiver()) {
+      ApiClient api = server.api();
+      createWebhook(api, receiver.url("/hook"));
+      double before = transactions(server);
+      int events = 50;
+      List<Future<ApiClient.Answer>> answers = new ArrayList<>();
+      // Another connection holds SQLite's write lock, so the publishes queue meanwhile.
+      try (Connection blocker =
+              DriverManager.getConnection(
+                  "jdbc:sqlite:" + server.dataDir.resolve(SqliteStore.FILE_NAME));
+          Statement s = blocker.createStatement();
+          ExecutorService producers = Executors.newVirtualThreadPerTaskExecutor()) {
+        s.execute("BEGIN IMMEDIATE");
+        for (int n = 0; n < events; n++) {
+          String body = "{\"event\":\"newLead\",\"data\":{\"n\":" + n + "}}";
+          answers.add(producers.submit(() -> api.postJson("/v2/event", body)));
+        }
+        await().atMost(PATIENCE).until(() -> metric(server, "hookwire_publish_waiting") == events);
+        s.execute("ROLLBACK");
+        for (Future<ApiClient.Answer> answer : answers) {
+          assertThat(answer.get().status()).isEqualTo(200);
+        }
+      }
+      // The first publish may have started its transaction alone; all others wait for the next.
+      assertThat(transactions(server) - before).isBetween(1.0, 2.0);
+      await().atMost(PATIENCE).until(() -> receiver.received().size() == events);
+    }
+  }
+
+  private static double transactions(TestServer server) {
+    return metric(server, "hookwire_publish_transactions_total");
+  }
+
+  private static double metric(TestServer server, String name) {
+    String text = new ApiClient(server.baseUrl(), null, null).get("/metrics").text();
+    Matcher m = Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(text);
+    assertThat(m.find()).as(name + " in " + text).isTrue();
+    return Double.parseDouble(m.group(1));
+  }
+}

@@ -723,7 +723,7 @@ public final class Bench {
 
   // Targets
 
-  /** Issue 9's ingest targets, events per second: the stores differ in what a commit costs. */
+  /** The ingest targets, events per second: the stores differ in what a commit costs. */
   private static final double INGEST_TARGET_SQLITE = 30_000;
 
   private static final double INGEST_TARGET_POSTGRES = 50_000;

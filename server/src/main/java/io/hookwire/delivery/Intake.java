@@ -33,9 +33,11 @@ public final class Intake implements AutoCloseable {
   /**
    * Events waiting for their transaction at most. Past it a publish is refused at once (503 with
    * Retry-After) instead of queueing: a producer faster than the store for long would otherwise
-   * fill the heap with waiting requests. 20,000: several seconds of the store's ingest rate.
+   * fill the heap with waiting requests. 5,000: five full batches, or one to two seconds of single
+   * publishes at what one node of the reference machine takes (docs/performance.md); a producer
+   * waiting longer is better told to back off.
    */
-  static final int MAX_WAITING = 20_000;
+  static final int MAX_WAITING = 5_000;
 
   /** The store is behind: this publish was not stored; the producer should retry it shortly. */
   public static final class BusyException extends RuntimeException {

@@ -80,35 +80,6 @@ public final class PostgresStore extends SqlStore {
     return "FOR UPDATE";
   }
 
-  /**
-   * One statement for the whole group, the attempts passed as arrays: a statement per attempt costs
-   * the database a round of parse, bind and execute each, and was what bounded the recorder.
-   */
-  @Override
-  void setStates(Handle h, List<AttemptRecord> attempts) {
-    h.createUpdate(
-            """
-            UPDATE payload p SET
-              state = CASE WHEN a.state = 'pending' AND NOT EXISTS (
-                  SELECT 1 FROM webhook w WHERE w.account_id = p.account_id
-                    AND w.id = p.webhook_id AND w.is_enabled = 1)
-                THEN 'held' ELSE a.state END,
-              due_at = a.due
-            FROM unnest(:accounts, :ids, :states, :dues, :attempts)
-              AS a(account_id, id, state, due, attempt)
-            WHERE p.account_id = a.account_id AND p.id = a.id AND p.state = 'in_flight'
-              AND (p.attempts = a.attempt OR a.state = 'delivered')""")
-        .bindArray(
-            "accounts", String.class, attempts.stream().map(AttemptRecord::accountId).toList())
-        .bindArray("ids", String.class, attempts.stream().map(AttemptRecord::payloadId).toList())
-        .bindArray("states", String.class, attempts.stream().map(AttemptRecord::nextState).toList())
-        .bindArray(
-            "dues", Long.class, attempts.stream().map(a -> a.dueAt().toEpochMilli()).toList())
-        .bindArray(
-            "attempts", Integer.class, attempts.stream().map(AttemptRecord::attempt).toList())
-        .execute();
-  }
-
   @Override
   void notify(Handle h, String channel, String payload) {
     // Delivered to every listening session when the transaction commits, and not at all if it

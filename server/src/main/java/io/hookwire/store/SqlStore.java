@@ -145,14 +145,6 @@ abstract class SqlStore implements Store {
    */
   abstract void notify(Handle h, String channel, String payload);
 
-  /**
-   * Moves each attempt's payload to the attempt's next state, if it is still in flight: a webhook
-   * disabled while the attempt ran holds the retry instead, and an attempt whose lease ran out may
-   * answer while the next attempt runs, so only its success still counts (the next attempt decides
-   * anything else).
-   */
-  abstract void setStates(Handle h, List<AttemptRecord> attempts);
-
   /** Appended to a SELECT of one row that the transaction goes on to change. */
   abstract String lockRow();
 
@@ -749,6 +741,38 @@ abstract class SqlStore implements Store {
             notify(h, DUE_CHANNEL, Long.toString(firstRetry));
           }
         });
+  }
+
+  /**
+   * Moves each attempt's payload to the attempt's next state, if it is still in flight: a webhook
+   * disabled while the attempt ran holds the retry instead, and an attempt whose lease ran out may
+   * answer while the next attempt runs, so only its success still counts (the next attempt decides
+   * anything else). One statement per attempt, each a lookup by primary key: a single statement
+   * joining the group's keys was planned as a scan of the whole table while its statistics were
+   * young, and the primary key is the one plan that stays right whatever the statistics.
+   */
+  private static void setStates(Handle h, List<AttemptRecord> attempts) {
+    PreparedBatch states =
+        h.prepareBatch(
+            """
+            UPDATE payload SET
+              state = CASE WHEN :state = 'pending' AND NOT EXISTS (
+                  SELECT 1 FROM webhook w WHERE w.account_id = payload.account_id
+                    AND w.id = payload.webhook_id AND w.is_enabled = 1)
+                THEN 'held' ELSE :state END,
+              due_at = :due
+            WHERE account_id = :account AND id = :id AND state = 'in_flight'
+              AND (attempts = :attempt OR :state = 'delivered')""");
+    for (AttemptRecord a : attempts) {
+      states
+          .bind("state", a.nextState())
+          .bind("due", a.dueAt().toEpochMilli())
+          .bind("account", a.accountId())
+          .bind("id", a.payloadId())
+          .bind("attempt", a.attempt())
+          .add();
+    }
+    states.execute();
   }
 
   @Override

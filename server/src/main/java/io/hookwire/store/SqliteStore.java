@@ -11,7 +11,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.sqlite.Function;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
@@ -89,32 +88,6 @@ public final class SqliteStore extends SqlStore {
   @Override
   String lockRow() {
     return "";
-  }
-
-  /** One statement per attempt: in-process, each costs microseconds. */
-  @Override
-  void setStates(Handle h, List<AttemptRecord> attempts) {
-    PreparedBatch states =
-        h.prepareBatch(
-            """
-            UPDATE payload SET
-              state = CASE WHEN :state = 'pending' AND NOT EXISTS (
-                  SELECT 1 FROM webhook w WHERE w.account_id = payload.account_id
-                    AND w.id = payload.webhook_id AND w.is_enabled = 1)
-                THEN 'held' ELSE :state END,
-              due_at = :due
-            WHERE account_id = :account AND id = :id AND state = 'in_flight'
-              AND (attempts = :attempt OR :state = 'delivered')""");
-    for (AttemptRecord a : attempts) {
-      states
-          .bind("state", a.nextState())
-          .bind("due", a.dueAt().toEpochMilli())
-          .bind("account", a.accountId())
-          .bind("id", a.payloadId())
-          .bind("attempt", a.attempt())
-          .add();
-    }
-    states.execute();
   }
 
   @Override

@@ -35,6 +35,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -544,6 +545,14 @@ public final class Bench {
   }
 
   /**
+   * Publishes on the wire at once in a latency phase, at most. Far more than a server that keeps up
+   * ever has (it answers in milliseconds), so the phase stays open loop; the bound only keeps the
+   * benchmark's own process, whose 512 MB heap also holds the producer and the sink, from running
+   * out of memory with tens of thousands of requests waiting when a server falls behind.
+   */
+  private static final int MAX_PUBLISHES_IN_FLIGHT = 2_048;
+
+  /**
    * Publishes single events at a fixed rate, open loop, and measures each from when it was due to
    * be published to its arrival at the sink, so a stalled publish counts against the latency
    * instead of silently lowering the offered rate (no coordinated omission).
@@ -566,12 +575,15 @@ public final class Bench {
     AtomicInteger maxInFlight = new AtomicInteger();
     tally.takeLatency();
     long start = clock.nanos() + 10_000_000L;
+    Semaphore places = new Semaphore(MAX_PUBLISHES_IN_FLIGHT);
     try (ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor()) {
       for (long i = 0; i < count; i++) {
         // Computed from the start, not by adding intervals, so rounding never drifts the rate.
         long due = start + i * 1_000_000_000L / rate;
         long seq = i;
         parkUntil(due);
+        // A publish that waits here for a place keeps its due time: the wait counts as latency.
+        places.acquireUninterruptibly();
         maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         requests.execute(
             () -> {
@@ -590,6 +602,7 @@ public final class Bench {
               } finally {
                 lastAnswer.accumulateAndGet(clock.nanos(), Math::max);
                 inFlight.decrementAndGet();
+                places.release();
               }
             });
       }

@@ -89,9 +89,11 @@ public record Config(
     }
     requireRate("--rate-limit", rateLimitPerSecond, rateLimitBurst);
     requireRate("--publish-rate-limit", publishRateLimitPerSecond, publishRateLimitBurst);
-    if (deliveryLease.compareTo(deliveryTimeout) <= 0) {
-      // A shorter lease would hand a payload to another attempt while its first is on the wire.
-      throw new IllegalArgumentException("the delivery lease must be longer than the timeout");
+    if (deliveryLease.compareTo(deliveryTimeout.multipliedBy(2)) <= 0) {
+      // A request may wait one timeout for a place at its destination and take another: a shorter
+      // lease would hand the payload to another attempt while the first is on the wire.
+      throw new IllegalArgumentException(
+          "the delivery lease must be longer than twice the delivery timeout");
     }
   }
 

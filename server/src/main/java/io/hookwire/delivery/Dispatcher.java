@@ -626,9 +626,15 @@ public final class Dispatcher implements AutoCloseable {
     }
   }
 
-  /** Whether a request for {@code batch} started now could still be running when its lease ends. */
+  /**
+   * Whether a request for {@code batch} started now could still be running when its lease ends: it
+   * may wait up to one delivery timeout for a place at its destination, then take another.
+   */
   private boolean leaseEndsTooSoon(List<Claim> batch) {
-    return clock.instant().plus(settings.timeout()).isAfter(batch.get(0).leaseUntil());
+    return clock
+        .instant()
+        .plus(settings.timeout().multipliedBy(2))
+        .isAfter(batch.get(0).leaseUntil());
   }
 
   /**

@@ -87,7 +87,7 @@ class CrashRecoveryTest {
             "--delivery-timeout",
             "1s",
             "--lease",
-            "2s",
+            "3s",
             "--concurrency-per-webhook",
             "4",
             "--database-pool-size",

@@ -28,13 +28,13 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,8 +103,14 @@ public final class Dispatcher implements AutoCloseable {
    */
   private final Queue<Claim> givenBack = new ConcurrentLinkedQueue<>();
 
-  /** When the earliest retry this node knows of is due, epoch ms; MAX_VALUE for none. */
-  private final AtomicLong nextDue = new AtomicLong(Long.MAX_VALUE);
+  /**
+   * When retries that this node knows of come due, epoch ms, earliest first: the claim loop wakes
+   * at each. At most {@link #MAX_DUE_TIMES}; past it, polling finds the rest.
+   */
+  private final ConcurrentSkipListSet<Long> dueTimes = new ConcurrentSkipListSet<>();
+
+  /** Due times kept at most: 10,000 longs, well under a megabyte. */
+  private static final int MAX_DUE_TIMES = 10_000;
 
   /** Whether due payloads may be waiting in the store that the lanes had no room for. */
   private volatile boolean backlog;
@@ -171,9 +177,13 @@ public final class Dispatcher implements AutoCloseable {
     if (!at.isAfter(clock.instant())) {
       wake();
     } else {
-      nextDue.accumulateAndGet(at.toEpochMilli(), Math::min);
-      // The loop may be waiting longer than until then.
-      wakeUp.release();
+      long ms = at.toEpochMilli();
+      if (dueTimes.size() < MAX_DUE_TIMES
+          && dueTimes.add(ms)
+          && Long.valueOf(ms).equals(dueTimes.ceiling(Long.MIN_VALUE))) {
+        // The loop may be waiting longer than until then.
+        wakeUp.release();
+      }
     }
   }
 
@@ -276,17 +286,16 @@ public final class Dispatcher implements AutoCloseable {
   /** Waits for a wake-up, the next known retry or the poll interval, whichever comes first. */
   private void awaitWork() throws InterruptedException {
     long wait = settings.pollInterval().toMillis();
-    long due = nextDue.get();
-    if (due != Long.MAX_VALUE) {
+    Long due = dueTimes.ceiling(Long.MIN_VALUE);
+    if (due != null) {
       wait = Math.max(0, Math.min(wait, due - clock.millis()));
     }
     if (wait > 0) {
       wakeUp.tryAcquire(wait, TimeUnit.MILLISECONDS);
     }
     wakeUp.drainPermits();
-    if (nextDue.get() <= clock.millis()) {
-      nextDue.set(Long.MAX_VALUE);
-    }
+    // What is due now is claimed next; what comes due later is still waited for.
+    dueTimes.headSet(clock.millis(), true).clear();
   }
 
   /** One claim: due payloads into the lanes that have room for them. */

@@ -92,9 +92,9 @@ public final class PostgresStore extends SqlStore {
   }
 
   /**
-   * Leases and returns the due payloads in one statement. Each webhook's oldest due payloads are
-   * locked with {@code SKIP LOCKED} from its slice of payload_queue: another node claiming at the
-   * same moment passes over them (never waits) and takes the next ones.
+   * Leases and returns the due payloads in one statement: each webhook's oldest due payloads, read
+   * from its slice of payload_queue, the oldest of all of them chosen, and those locked with {@code
+   * SKIP LOCKED}: another node claiming at the same moment passes over them (never waits).
    */
   @Override
   List<Claim> lease(
@@ -106,7 +106,7 @@ public final class PostgresStore extends SqlStore {
       Instant leaseUntil) {
     return h.createQuery(
             """
-            WITH due AS (
+            WITH candidates AS (
               SELECT q.account_id, q.id, q.due_at
               FROM webhook w
               CROSS JOIN LATERAL (
@@ -114,13 +114,25 @@ public final class PostgresStore extends SqlStore {
                 WHERE p.account_id = w.account_id AND p.webhook_id = w.id
                   AND p.state IN ('pending', 'in_flight') AND p.due_at <= :now
                 ORDER BY p.due_at
-                LIMIT :requests * w.batch_size
-                FOR UPDATE SKIP LOCKED) q
+                LIMIT :requests * w.batch_size) q
               -- A lease that ran out while its webhook was disabled, or a publish that raced a
               -- disable, leaves payloads due for a disabled webhook: they wait for the enable.
               WHERE w.is_enabled = 1 AND w.id NOT IN (<excluded>)
               ORDER BY q.due_at, q.id
+              -- Twice what is leased: room to pass over what another node is claiming right now.
+              LIMIT :limit * 2
+            ),
+            -- Only the payloads leased are locked: locking every webhook's candidates wrote a lock
+            -- on each of them (100 webhooks × 256 rows per claim in the fan-out phase) to lease
+            -- 256. A row another node locked or leased meanwhile is passed over.
+            due AS (
+              SELECT p.account_id, p.id, p.due_at
+              FROM candidates c
+              JOIN payload p ON p.account_id = c.account_id AND p.id = c.id
+              WHERE p.state IN ('pending', 'in_flight') AND p.due_at <= :now
+              ORDER BY c.due_at, c.id
               LIMIT :limit
+              FOR UPDATE OF p SKIP LOCKED
             ),
             leased AS (
               UPDATE payload p SET state = 'in_flight', due_at = :lease, attempts = p.attempts + 1

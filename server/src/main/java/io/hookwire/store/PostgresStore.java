@@ -107,10 +107,10 @@ public final class PostgresStore extends SqlStore {
     return h.createQuery(
             """
             WITH candidates AS (
-              SELECT q.account_id, q.id, q.due_at
+              SELECT q.account_id, q.id, q.state, q.due_at
               FROM webhook w
               CROSS JOIN LATERAL (
-                SELECT p.account_id, p.id, p.due_at FROM payload p
+                SELECT p.account_id, p.id, p.state, p.due_at FROM payload p
                 WHERE p.account_id = w.account_id AND p.webhook_id = w.id
                   AND p.state IN ('pending', 'in_flight') AND p.due_at <= :now
                 ORDER BY p.due_at
@@ -124,12 +124,14 @@ public final class PostgresStore extends SqlStore {
             ),
             -- Only the payloads leased are locked: locking every webhook's candidates wrote a lock
             -- on each of them (100 webhooks × 256 rows per claim in the fan-out phase) to lease
-            -- 256. A row another node locked or leased meanwhile is passed over.
+            -- 256. A row another node locked or leased meanwhile is passed over: a lease or a record
+            -- changes its state or due_at. (Compared with the candidate's, not with literals, so
+            -- that the planner looks each row up by its key, not in payload_queue.)
             due AS (
               SELECT p.account_id, p.id, p.due_at
               FROM candidates c
               JOIN payload p ON p.account_id = c.account_id AND p.id = c.id
-              WHERE p.state IN ('pending', 'in_flight') AND p.due_at <= :now
+              WHERE p.state = c.state AND p.due_at = c.due_at
               ORDER BY c.due_at, c.id
               LIMIT :limit
               FOR UPDATE OF p SKIP LOCKED

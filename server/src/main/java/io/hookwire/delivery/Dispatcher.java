@@ -1,7 +1,6 @@
 package io.hookwire.delivery;
 
 import io.hookwire.core.Ids;
-import io.hookwire.core.PayloadState;
 import io.hookwire.core.RetrySchedule;
 import io.hookwire.security.SecretBox;
 import io.hookwire.signing.Signer;
@@ -187,13 +186,8 @@ public final class Dispatcher implements AutoCloseable {
     }
   }
 
-  private void recorded(List<AttemptRecord> group) {
-    inFlight.addAndGet(-group.size());
-    group.stream()
-        .filter(a -> a.nextState().equals(PayloadState.pending.name()))
-        .map(AttemptRecord::dueAt)
-        .min(Instant::compareTo)
-        .ifPresent(this::dueAt);
+  private void recorded(int attempts) {
+    inFlight.addAndGet(-attempts);
     if (backlog) {
       // Room the lanes may have been waiting for.
       wakeUp.release();

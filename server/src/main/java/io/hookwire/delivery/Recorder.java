@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,15 +23,15 @@ final class Recorder implements AutoCloseable {
   private static final int MAX_GROUP = 2_000;
 
   private final Store store;
-  private final Consumer<List<AttemptRecord>> onRecorded;
+  private final IntConsumer onRecorded;
   private final BlockingQueue<AttemptRecord> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean running = true;
 
   /**
-   * @param onRecorded told of the attempts each commit made durable
+   * @param onRecorded told how many attempts each commit made durable
    */
-  Recorder(Store store, Consumer<List<AttemptRecord>> onRecorded) {
+  Recorder(Store store, IntConsumer onRecorded) {
     this.store = store;
     this.onRecorded = onRecorded;
     this.thread = Thread.ofPlatform().name("hookwire-recorder").daemon().start(this::run);
@@ -52,7 +52,7 @@ final class Recorder implements AutoCloseable {
         group.add(first);
         queue.drainTo(group, MAX_GROUP - 1);
         commit(group);
-        onRecorded.accept(group);
+        onRecorded.accept(group.size());
         group.clear();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

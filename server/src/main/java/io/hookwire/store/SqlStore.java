@@ -697,6 +697,11 @@ abstract class SqlStore implements Store {
     if (attempts.isEmpty()) {
       return;
     }
+    Optional<Instant> firstRetry =
+        attempts.stream()
+            .filter(a -> a.nextState().equals(PayloadState.pending.name()))
+            .map(AttemptRecord::dueAt)
+            .min(Instant::compareTo);
     useWrite(
         h -> {
           PreparedBatch logs =
@@ -706,11 +711,7 @@ abstract class SqlStore implements Store {
                     created, response_code, execution_micros, error, response_body)
                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""");
           Map<List<String>, Long> lastRun = new HashMap<>();
-          long firstRetry = Long.MAX_VALUE;
           for (AttemptRecord a : attempts) {
-            if (a.nextState().equals(PayloadState.pending.name())) {
-              firstRetry = Math.min(firstRetry, a.dueAt().toEpochMilli());
-            }
             logs.bind(0, a.accountId())
                 .bind(1, a.logId())
                 .bind(2, a.webhookId())
@@ -737,10 +738,13 @@ abstract class SqlStore implements Store {
               (key, at) ->
                   runs.bind("at", at).bind("account", key.get(0)).bind("id", key.get(1)).add());
           runs.execute();
-          if (firstRetry != Long.MAX_VALUE) {
-            notify(h, DUE_CHANNEL, Long.toString(firstRetry));
-          }
+          firstRetry.ifPresent(at -> notify(h, DUE_CHANNEL, Long.toString(at.toEpochMilli())));
         });
+    // This node's own retries, on either store: other nodes hear of them by notification.
+    Listener l = listener;
+    if (l != null) {
+      firstRetry.ifPresent(l::due);
+    }
   }
 
   /**

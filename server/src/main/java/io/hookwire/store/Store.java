@@ -95,7 +95,7 @@ public interface Store extends AutoCloseable {
 
   /**
    * Records attempts' outcomes and log entries in one transaction. Retries it schedules are
-   * announced to every other node's {@link #listen} listener.
+   * announced to every node's {@link #listen} listener, this one's included.
    */
   void record(List<AttemptRecord> attempts);
 

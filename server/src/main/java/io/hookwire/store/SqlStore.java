@@ -444,97 +444,97 @@ abstract class SqlStore implements Store {
     Instant leaseUntil = leases.until();
     List<List<PublishedEvent>> published = new ArrayList<>(group.size());
     List<Claim> leased = new ArrayList<>();
-    PreparedBatch eventInserts =
-        h.prepareBatch(
-            """
-            INSERT INTO event (account_id, id, event, data, idempotency_key, created)
-            VALUES (?, ?, ?, ?, ?, ?)""");
-    PreparedBatch payloadInserts =
-        h.prepareBatch(
-            """
-            INSERT INTO payload (account_id, id, webhook_id, event_id, state, attempts, due_at,
-              created)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)""");
-    // Keys seen in this transaction, by account: a repeated key names the event stored first.
-    Map<List<String>, PublishedEvent> byKey = new HashMap<>();
-    for (Publication publication : group) {
-      String accountId = publication.accountId();
-      List<PublishedEvent> events = new ArrayList<>(publication.events().size());
-      for (NewEvent e : publication.events()) {
-        if (e.idempotencyKey().isPresent()) {
-          List<String> key = List.of(accountId, e.idempotencyKey().get());
-          PublishedEvent seen = byKey.get(key);
-          Optional<PublishedEvent> earlier =
-              seen != null
-                  ? Optional.of(seen)
-                  : findByIdempotencyKey(h, accountId, key.get(1), nowMs - window.toMillis());
-          if (earlier.isPresent()) {
-            events.add(duplicateOf(earlier.get()));
-            continue;
+    try (JdbcBatch eventInserts =
+            JdbcBatch.of(
+                h,
+                """
+                INSERT INTO event (account_id, id, event, data, idempotency_key, created)
+                VALUES (?, ?, ?, ?, ?, ?)""");
+        JdbcBatch payloadInserts =
+            JdbcBatch.of(
+                h,
+                """
+                INSERT INTO payload (account_id, id, webhook_id, event_id, state, attempts,
+                  due_at, created)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
+      // Keys seen in this transaction, by account: a repeated key names the event stored first.
+      Map<List<String>, PublishedEvent> byKey = new HashMap<>();
+      for (Publication publication : group) {
+        String accountId = publication.accountId();
+        List<PublishedEvent> events = new ArrayList<>(publication.events().size());
+        for (NewEvent e : publication.events()) {
+          if (e.idempotencyKey().isPresent()) {
+            List<String> key = List.of(accountId, e.idempotencyKey().get());
+            PublishedEvent seen = byKey.get(key);
+            Optional<PublishedEvent> earlier =
+                seen != null
+                    ? Optional.of(seen)
+                    : findByIdempotencyKey(h, accountId, key.get(1), nowMs - window.toMillis());
+            if (earlier.isPresent()) {
+              events.add(duplicateOf(earlier.get()));
+              continue;
+            }
           }
-        }
-        List<Subscriptions.Subscriber> targets =
-            subscriptions.get(accountId, e.event(), () -> subscribers(h, accountId, e.event()));
-        String eventId = Ids.EVENT.next();
-        eventInserts
-            .bind(0, accountId)
-            .bind(1, eventId)
-            .bind(2, e.event().name())
-            .bind(3, e.data())
-            .bind(4, e.idempotencyKey().orElse(null))
-            .bind(5, nowMs)
-            .add();
-        for (Subscriptions.Subscriber s : targets) {
-          String payloadId = Ids.PAYLOAD.next();
-          PayloadState state;
-          if (!s.enabled()) {
-            state = PayloadState.held;
-          } else if (leases.take(s.webhookId(), s.batchSize())) {
-            // Leased to this node from the start: its first attempt begins now.
-            state = PayloadState.in_flight;
-            leased.add(
-                new Claim(
-                    accountId,
-                    payloadId,
-                    s.webhookId(),
-                    1,
-                    e.event(),
-                    now,
-                    e.data(),
-                    s.url(),
-                    s.secretSealed(),
-                    s.previousSecretSealed(),
-                    s.previousSecretUntil(),
-                    s.retrySchedule(),
-                    s.batchSize(),
-                    leaseUntil));
-          } else {
-            state = PayloadState.pending;
-          }
-          boolean inFlight = state == PayloadState.in_flight;
-          payloadInserts
-              .bind(0, accountId)
-              .bind(1, payloadId)
-              .bind(2, s.webhookId())
-              .bind(3, eventId)
-              .bind(4, state.name())
-              .bind(5, inFlight ? 1 : 0)
-              // in_flight: due again when the lease ends, should this node die meanwhile.
-              .bind(6, inFlight ? leaseUntil.toEpochMilli() : nowMs)
-              .bind(7, nowMs)
+          List<Subscriptions.Subscriber> targets =
+              subscriptions.get(accountId, e.event(), () -> subscribers(h, accountId, e.event()));
+          String eventId = Ids.EVENT.next();
+          eventInserts
+              .text(accountId)
+              .text(eventId)
+              .text(e.event().name())
+              .text(e.data())
+              .text(e.idempotencyKey().orElse(null))
+              .number(nowMs)
               .add();
+          for (Subscriptions.Subscriber s : targets) {
+            String payloadId = Ids.PAYLOAD.next();
+            PayloadState state;
+            if (!s.enabled()) {
+              state = PayloadState.held;
+            } else if (leases.take(s.webhookId(), s.batchSize())) {
+              // Leased to this node from the start: its first attempt begins now.
+              state = PayloadState.in_flight;
+              leased.add(
+                  new Claim(
+                      accountId,
+                      payloadId,
+                      s.webhookId(),
+                      1,
+                      e.event(),
+                      now,
+                      e.data(),
+                      s.url(),
+                      s.secretSealed(),
+                      s.previousSecretSealed(),
+                      s.previousSecretUntil(),
+                      s.retrySchedule(),
+                      s.batchSize(),
+                      leaseUntil));
+            } else {
+              state = PayloadState.pending;
+            }
+            boolean inFlight = state == PayloadState.in_flight;
+            payloadInserts
+                .text(accountId)
+                .text(payloadId)
+                .text(s.webhookId())
+                .text(eventId)
+                .text(state.name())
+                .number(inFlight ? 1 : 0)
+                // in_flight: due again when the lease ends, should this node die meanwhile.
+                .number(inFlight ? leaseUntil.toEpochMilli() : nowMs)
+                .number(nowMs)
+                .add();
+          }
+          PublishedEvent p =
+              new PublishedEvent(
+                  eventId, e.event(), e.idempotencyKey(), now, targets.size(), false);
+          e.idempotencyKey().ifPresent(key -> byKey.put(List.of(accountId, key), p));
+          events.add(p);
         }
-        PublishedEvent p =
-            new PublishedEvent(eventId, e.event(), e.idempotencyKey(), now, targets.size(), false);
-        e.idempotencyKey().ifPresent(key -> byKey.put(List.of(accountId, key), p));
-        events.add(p);
+        published.add(events);
       }
-      published.add(events);
-    }
-    if (eventInserts.size() > 0) {
       eventInserts.execute();
-    }
-    if (payloadInserts.size() > 0) {
       payloadInserts.execute();
     }
     return new Published(published, leased);
@@ -704,30 +704,32 @@ abstract class SqlStore implements Store {
             .min(Instant::compareTo);
     useWrite(
         h -> {
-          PreparedBatch logs =
-              h.prepareBatch(
+          Map<List<String>, Long> lastRun = new HashMap<>();
+          try (JdbcBatch logs =
+              JdbcBatch.of(
+                  h,
                   """
                   INSERT INTO delivery_log (account_id, id, webhook_id, payload_id, attempt,
                     created, response_code, execution_micros, error, response_body)
-                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""");
-          Map<List<String>, Long> lastRun = new HashMap<>();
-          for (AttemptRecord a : attempts) {
-            logs.bind(0, a.accountId())
-                .bind(1, a.logId())
-                .bind(2, a.webhookId())
-                .bind(3, a.payloadId())
-                .bind(4, a.attempt())
-                .bind(5, a.created().toEpochMilli())
-                .bind(6, a.responseCode())
-                .bind(7, a.executionMicros())
-                .bind(8, a.error())
-                .bind(9, a.responseBody())
-                .add();
-            lastRun.merge(
-                List.of(a.accountId(), a.webhookId()), a.created().toEpochMilli(), Math::max);
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            for (AttemptRecord a : attempts) {
+              logs.text(a.accountId())
+                  .text(a.logId())
+                  .text(a.webhookId())
+                  .text(a.payloadId())
+                  .number(a.attempt())
+                  .number(a.created().toEpochMilli())
+                  .number(a.responseCode())
+                  .number(a.executionMicros())
+                  .text(a.error())
+                  .text(a.responseBody())
+                  .add();
+              lastRun.merge(
+                  List.of(a.accountId(), a.webhookId()), a.created().toEpochMilli(), Math::max);
+            }
+            setStates(h, attempts);
+            logs.execute();
           }
-          setStates(h, attempts);
-          logs.execute();
           PreparedBatch runs =
               h.prepareBatch(
                   """
@@ -756,27 +758,31 @@ abstract class SqlStore implements Store {
    * young, and the primary key is the one plan that stays right whatever the statistics.
    */
   private static void setStates(Handle h, List<AttemptRecord> attempts) {
-    PreparedBatch states =
-        h.prepareBatch(
+    try (JdbcBatch states =
+        JdbcBatch.of(
+            h,
             """
             UPDATE payload SET
-              state = CASE WHEN :state = 'pending' AND NOT EXISTS (
+              state = CASE WHEN ? = 'pending' AND NOT EXISTS (
                   SELECT 1 FROM webhook w WHERE w.account_id = payload.account_id
                     AND w.id = payload.webhook_id AND w.is_enabled = 1)
-                THEN 'held' ELSE :state END,
-              due_at = :due
-            WHERE account_id = :account AND id = :id AND state = 'in_flight'
-              AND (attempts = :attempt OR :state = 'delivered')""");
-    for (AttemptRecord a : attempts) {
-      states
-          .bind("state", a.nextState())
-          .bind("due", a.dueAt().toEpochMilli())
-          .bind("account", a.accountId())
-          .bind("id", a.payloadId())
-          .bind("attempt", a.attempt())
-          .add();
+                THEN 'held' ELSE ? END,
+              due_at = ?
+            WHERE account_id = ? AND id = ? AND state = 'in_flight'
+              AND (attempts = ? OR ? = 'delivered')""")) {
+      for (AttemptRecord a : attempts) {
+        states
+            .text(a.nextState())
+            .text(a.nextState())
+            .number(a.dueAt().toEpochMilli())
+            .text(a.accountId())
+            .text(a.payloadId())
+            .number(a.attempt())
+            .text(a.nextState())
+            .add();
+      }
+      states.execute();
     }
-    states.execute();
   }
 
   @Override

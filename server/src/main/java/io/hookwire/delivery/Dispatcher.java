@@ -309,7 +309,18 @@ public final class Dispatcher implements AutoCloseable {
             .map(Map.Entry::getKey)
             .collect(Collectors.toSet());
     Instant now = clock.instant();
-    int requestsPerWebhook = Math.max(1, claimedPerWebhook() / 2);
+    // Each webhook's share of the claim: half its lane when few webhooks wait in the store, less
+    // when many do. Every candidate read costs, and 100 webhooks due read 256 of each (25,600
+    // rows) to lease 256; one round of each webhook's concurrency keeps all of them on the wire.
+    long waitingInStore =
+        lanes.entrySet().stream()
+            .filter(e -> e.getValue().spilled && !busy.contains(e.getKey()))
+            .count();
+    int requestsPerWebhook =
+        (int)
+            Math.max(
+                settings.concurrencyPerWebhook(),
+                Math.min(claimedPerWebhook() / 2, room / Math.max(1, waitingInStore)));
     List<Claim> claims =
         store.claim(room, requestsPerWebhook, busy, now, now.plus(settings.lease()));
     inFlight.addAndGet(claims.size());
@@ -615,8 +626,11 @@ public final class Dispatcher implements AutoCloseable {
             }
           } finally {
             int left = payloads.addAndGet(-batch.size());
-            if (spilled && left <= capacity / 2 && left + batch.size() > capacity / 2) {
-              // Half empty with more waiting in the store.
+            if (spilled
+                && left <= capacity / 2
+                && (left + batch.size() > capacity / 2 || left == 0)) {
+              // Half empty (or, fed a smaller share by a claim shared with many webhooks, empty)
+              // with more waiting in the store.
               wake();
             }
           }

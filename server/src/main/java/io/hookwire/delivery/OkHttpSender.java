@@ -11,9 +11,12 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
+import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.Dns;
 import okhttp3.HttpUrl;
@@ -32,6 +35,12 @@ import okhttp3.RequestBody;
  * connections, and OkHttp's pool scans all of them on every call. A request waits for a place in
  * arrival order for at most one delivery timeout; the wait does not count against the timeout the
  * receiver has to answer. A delivery thus takes at most two timeouts, well inside its lease.
+ *
+ * <p>The timeout covers the whole exchange and is kept by {@link Deadlines}, not by OkHttp's call,
+ * read and write timeouts: those enter and leave okio's one process-wide timeout queue on every
+ * call and every socket read and write, and with a few dozen requests on the wire that queue and
+ * its lock took a quarter of the delivery path's time (docs/performance.md). Connecting keeps its
+ * own timeout, which the socket enforces.
  */
 public final class OkHttpSender implements AutoCloseable {
   /** Enough of a response to see what went wrong; the log keeps no more. */
@@ -51,6 +60,8 @@ public final class OkHttpSender implements AutoCloseable {
   private final String userAgent;
   private final int perDestination;
   private final long maxWaitNanos;
+  private final Duration timeout;
+  private final Deadlines deadlines = new Deadlines();
 
   /** The destinations with a request waiting or on the wire; an entry leaves with its last. */
   private final Map<String, Destination> destinations = new ConcurrentHashMap<>();
@@ -84,6 +95,7 @@ public final class OkHttpSender implements AutoCloseable {
     this.userAgent = userAgent;
     this.perDestination = perDestination;
     this.maxWaitNanos = timeout.toNanos();
+    this.timeout = timeout;
     this.client =
         builder
             .dns(new VettingDns(resolver, policy))
@@ -92,10 +104,11 @@ public final class OkHttpSender implements AutoCloseable {
             .proxy(Proxy.NO_PROXY)
             .followRedirects(false)
             .followSslRedirects(false)
-            .callTimeout(timeout)
+            // Kept by the deadlines instead (see above); zero turns OkHttp's own off.
+            .callTimeout(Duration.ZERO)
+            .readTimeout(Duration.ZERO)
+            .writeTimeout(Duration.ZERO)
             .connectTimeout(timeout)
-            .readTimeout(timeout)
-            .writeTimeout(timeout)
             .connectionPool(
                 new ConnectionPool(perDestination * IDLE_DESTINATIONS, 5, TimeUnit.MINUTES))
             .build();
@@ -154,8 +167,10 @@ public final class OkHttpSender implements AutoCloseable {
   private Response send(Request request) {
     // The receiver's time starts now: the wait for a place was ours, not its.
     long sent = System.nanoTime();
+    Call call = client.newCall(request);
+    deadlines.watch(call, sent + timeout.toNanos());
     // Closed before the place is given up, so its connection is back in the pool for the next.
-    try (okhttp3.Response response = client.newCall(request).execute()) {
+    try (okhttp3.Response response = call.execute()) {
       String text = response.peekBody(MAX_RESPONSE_BODY).string().replace("\u0000", "");
       String error = null;
       if (response.isRedirect()) {
@@ -163,7 +178,57 @@ public final class OkHttpSender implements AutoCloseable {
       }
       return new Response(response.code(), error, text, micros(sent));
     } catch (IOException e) {
-      return new Response(0, describe(e), null, micros(sent));
+      // A call past its deadline is cancelled: its failure is the timeout.
+      return new Response(0, call.isCanceled() ? TIMED_OUT : describe(e), null, micros(sent));
+    } finally {
+      deadlines.forget(call);
+    }
+  }
+
+  private static final String TIMED_OUT = "timeout: no response within the delivery timeout";
+
+  /**
+   * The calls on the wire and when each must end; one thread cancels those past it, every {@link
+   * #TICK}. Watching a call is a put and a remove in a concurrent map, where OkHttp's timeouts take
+   * a shared lock several times a call.
+   */
+  private static final class Deadlines {
+    /**
+     * 50 ms: how late past its timeout a call may be cancelled, 1% of the default 5 s; scanning
+     * even thousands of calls 20 times a second costs next to nothing.
+     */
+    static final Duration TICK = Duration.ofMillis(50);
+
+    private final Map<Call, Long> calls = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("hookwire-deadlines").daemon().factory());
+
+    Deadlines() {
+      ticker.scheduleWithFixedDelay(
+          this::cancelLate, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void watch(Call call, long deadlineNanos) {
+      calls.put(call, deadlineNanos);
+    }
+
+    void forget(Call call) {
+      calls.remove(call);
+    }
+
+    private void cancelLate() {
+      long now = System.nanoTime();
+      calls.forEach(
+          (call, deadline) -> {
+            if (now - deadline >= 0) {
+              call.cancel();
+            }
+          });
+    }
+
+    void close() {
+      ticker.shutdownNow();
     }
   }
 
@@ -197,7 +262,7 @@ public final class OkHttpSender implements AutoCloseable {
       return "blocked: " + blocked.get().getMessage();
     }
     if (e instanceof SocketTimeoutException || e instanceof InterruptedIOException) {
-      return "timeout: no response within the delivery timeout";
+      return TIMED_OUT;
     }
     if (e instanceof ConnectException) {
       return "connection refused: " + e.getMessage();
@@ -237,6 +302,7 @@ public final class OkHttpSender implements AutoCloseable {
 
   @Override
   public void close() {
+    deadlines.close();
     client.dispatcher().executorService().shutdown();
     client.connectionPool().evictAll();
   }

@@ -8,8 +8,10 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.sqlite.Function;
 import org.sqlite.SQLiteConfig;
@@ -95,13 +97,16 @@ public final class SqliteStore extends SqlStore {
     // One process owns the file: its dispatcher is told directly.
   }
 
-  /** A due payload read by the claim, before it is leased. */
-  private record Due(long rowid, long dueAt, Claim claim) {}
+  /** A due payload chosen by the claim, before it is leased. */
+  private record Due(long rowid, long dueAt, String payloadId) {}
 
   /**
-   * Reads the due payloads with what sending needs, then leases them by rowid. The write lock the
-   * transaction holds makes the statements one step. SQLite's LIMIT cannot name an outer column, so
-   * each webhook's cap ({@code requests × batch size}) is bound once per batch size in use.
+   * Chooses the due payloads, leases them by rowid, then reads what sending needs for those alone.
+   * The write lock the transaction holds makes the statements one step. Choosing reads only the
+   * payload rows: with 100 webhooks due, up to {@code cap} candidates of each are read to lease
+   * {@code limit}, and joining each candidate's event (its data) before choosing read a hundred
+   * times what was leased. SQLite's LIMIT cannot name an outer column, so each webhook's cap
+   * ({@code requests × batch size}) is bound once per batch size in use.
    */
   @Override
   List<Claim> lease(
@@ -120,8 +125,7 @@ public final class SqliteStore extends SqlStore {
       due.addAll(
           h.createQuery(
                   """
-                  SELECT l.rowid AS leased_rowid, l.due_at AS was_due,
-                    l.attempts + 1 AS attempts, <columns>
+                  SELECT l.rowid AS leased_rowid, l.due_at AS was_due, l.id
                   FROM webhook w
                   -- Each webhook's oldest due payloads, from its slice of payload_queue. CROSS:
                   -- SQLite then loops over the webhooks first instead of scanning every payload.
@@ -131,7 +135,6 @@ public final class SqliteStore extends SqlStore {
                       AND q.state IN ('pending', 'in_flight') AND q.due_at <= :now
                     ORDER BY q.due_at
                     LIMIT :cap)
-                  JOIN event e ON e.account_id = l.account_id AND e.id = l.event_id
                   -- A lease that ran out while its webhook was disabled, or a publish that raced
                   -- a disable, leaves payloads due for a disabled webhook: they wait for the
                   -- enable.
@@ -139,7 +142,6 @@ public final class SqliteStore extends SqlStore {
                     AND w.id NOT IN (<excluded>)
                   ORDER BY l.due_at, l.id
                   LIMIT :limit""")
-              .define("columns", CLAIM_COLUMNS)
               .bindList("excluded", excluded)
               .bind("now", nowMs)
               .bind("cap", requestsPerWebhook * batchSize)
@@ -148,26 +150,42 @@ public final class SqliteStore extends SqlStore {
               .map(
                   (rs, ctx) ->
                       new Due(
-                          rs.getLong("leased_rowid"),
-                          rs.getLong("was_due"),
-                          claimRow(rs, leaseUntil)))
+                          rs.getLong("leased_rowid"), rs.getLong("was_due"), rs.getString("id")))
               .list());
     }
-    List<Due> leased =
+    List<Long> leased =
         due.stream()
-            .sorted(Comparator.comparingLong(Due::dueAt).thenComparing(d -> d.claim().payloadId()))
+            .sorted(Comparator.comparingLong(Due::dueAt).thenComparing(Due::payloadId))
             .limit(limit)
+            .map(Due::rowid)
             .toList();
-    if (!leased.isEmpty()) {
-      h.createUpdate(
-              """
-              UPDATE payload SET state = 'in_flight', due_at = :lease, attempts = attempts + 1
-              WHERE rowid IN (<rowids>)""")
-          .bind("lease", leaseUntil.toEpochMilli())
-          .bindList("rowids", leased.stream().map(Due::rowid).toList())
-          .execute();
+    if (leased.isEmpty()) {
+      return List.of();
     }
-    return leased.stream().map(Due::claim).toList();
+    h.createUpdate(
+            """
+            UPDATE payload SET state = 'in_flight', due_at = :lease, attempts = attempts + 1
+            WHERE rowid IN (<rowids>)""")
+        .bind("lease", leaseUntil.toEpochMilli())
+        .bindList("rowids", leased)
+        .execute();
+    Map<Long, Claim> byRowid = new HashMap<>();
+    for (Map.Entry<Long, Claim> row :
+        h.createQuery(
+                """
+            SELECT l.rowid AS leased_rowid, l.attempts, <columns>
+            FROM payload l
+            JOIN event e ON e.account_id = l.account_id AND e.id = l.event_id
+            JOIN webhook w ON w.account_id = l.account_id AND w.id = l.webhook_id
+            WHERE l.rowid IN (<rowids>)""")
+            .define("columns", CLAIM_COLUMNS)
+            .bindList("rowids", leased)
+            .map((rs, ctx) -> Map.entry(rs.getLong("leased_rowid"), claimRow(rs, leaseUntil)))
+            .list()) {
+      byRowid.put(row.getKey(), row.getValue());
+    }
+    // Oldest first, as chosen.
+    return leased.stream().map(byRowid::get).toList();
   }
 
   /**

@@ -86,6 +86,33 @@ class LivePathTest {
     }
   }
 
+  // Many webhooks waiting in the store share each claim, so each gets less than half its lane; a
+  // lane that empties must still wake the next claim, or its webhook would wait for a poll.
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void manyWebhooksOverflowingTogetherAreAllSentWithoutPolling(StoreKind kind) {
+    try (TestServer server =
+            TestServer.start(
+                kind,
+                c -> ConfigEditor.of(c).concurrencyPerWebhook(1).build(),
+                b -> b.pollInterval(NO_POLLING));
+        RecordingReceiver receiver = new RecordingReceiver()) {
+      ApiClient api = server.api();
+      List<Hook> hooks = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        hooks.add(createWebhook(api, receiver.url("/hook/" + i)));
+      }
+      receiver.answerByDefault(Answer.after(Duration.ofMillis(1), 200));
+
+      publishNumbered(api, 100);
+
+      for (Hook hook : hooks) {
+        await().atMost(PATIENCE).until(() -> payloads(server, hook.id(), "delivered") == 100);
+      }
+      assertThat(receiver.received()).hasSize(2_000);
+    }
+  }
+
   // Each POST /v2/event waits for its transaction; those that arrive while one commits share the
   // next one, so a producer sending events one by one is not held to one commit per event.
   @Test

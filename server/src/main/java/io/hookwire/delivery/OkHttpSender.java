@@ -59,8 +59,7 @@ public final class OkHttpSender implements AutoCloseable {
   private final TargetPolicy policy;
   private final String userAgent;
   private final int perDestination;
-  private final long maxWaitNanos;
-  private final Duration timeout;
+  private final long timeoutNanos;
   private final Deadlines deadlines = new Deadlines();
 
   /** The destinations with a request waiting or on the wire; an entry leaves with its last. */
@@ -94,8 +93,7 @@ public final class OkHttpSender implements AutoCloseable {
     this.policy = policy;
     this.userAgent = userAgent;
     this.perDestination = perDestination;
-    this.maxWaitNanos = timeout.toNanos();
-    this.timeout = timeout;
+    this.timeoutNanos = timeout.toNanos();
     this.client =
         builder
             .dns(new VettingDns(resolver, policy))
@@ -138,7 +136,7 @@ public final class OkHttpSender implements AutoCloseable {
     try {
       boolean placed;
       try {
-        placed = place.slots.tryAcquire(maxWaitNanos, TimeUnit.NANOSECONDS);
+        placed = place.slots.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return new Response(0, "not sent: interrupted while waiting for " + destination, null, 0);
@@ -168,7 +166,7 @@ public final class OkHttpSender implements AutoCloseable {
     // The receiver's time starts now: the wait for a place was ours, not its.
     long sent = System.nanoTime();
     Call call = client.newCall(request);
-    deadlines.watch(call, sent + timeout.toNanos());
+    deadlines.watch(call, sent + timeoutNanos);
     // Closed before the place is given up, so its connection is back in the pool for the next.
     try (okhttp3.Response response = call.execute()) {
       String text = response.peekBody(MAX_RESPONSE_BODY).string().replace("\u0000", "");

@@ -8,10 +8,11 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.sqlite.Function;
 import org.sqlite.SQLiteConfig;
@@ -169,23 +170,23 @@ public final class SqliteStore extends SqlStore {
         .bind("lease", leaseUntil.toEpochMilli())
         .bindList("rowids", leased)
         .execute();
-    Map<Long, Claim> byRowid = new HashMap<>();
-    for (Map.Entry<Long, Claim> row :
-        h.createQuery(
+    Map<Long, Claim> byRowid =
+        h
+            .createQuery(
                 """
-            SELECT l.rowid AS leased_rowid, l.attempts, <columns>
-            FROM payload l
-            JOIN event e ON e.account_id = l.account_id AND e.id = l.event_id
-            JOIN webhook w ON w.account_id = l.account_id AND w.id = l.webhook_id
-            WHERE l.rowid IN (<rowids>)""")
+                SELECT l.rowid AS leased_rowid, l.attempts, <columns>
+                FROM payload l
+                JOIN event e ON e.account_id = l.account_id AND e.id = l.event_id
+                JOIN webhook w ON w.account_id = l.account_id AND w.id = l.webhook_id
+                WHERE l.rowid IN (<rowids>)""")
             .define("columns", CLAIM_COLUMNS)
             .bindList("rowids", leased)
             .map((rs, ctx) -> Map.entry(rs.getLong("leased_rowid"), claimRow(rs, leaseUntil)))
-            .list()) {
-      byRowid.put(row.getKey(), row.getValue());
-    }
+            .list()
+            .stream()
+            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     // Oldest first, as chosen.
-    return leased.stream().map(byRowid::get).toList();
+    return leased.stream().map(byRowid::get).filter(Objects::nonNull).toList();
   }
 
   /**

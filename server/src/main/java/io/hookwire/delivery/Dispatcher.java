@@ -626,11 +626,8 @@ public final class Dispatcher implements AutoCloseable {
             }
           } finally {
             int left = payloads.addAndGet(-batch.size());
-            if (spilled
-                && left <= capacity / 2
-                && (left + batch.size() > capacity / 2 || left == 0)) {
-              // Half empty (or, fed a smaller share by a claim shared with many webhooks, empty)
-              // with more waiting in the store.
+            if (spilled && left <= capacity / 2 && left + batch.size() > capacity / 2) {
+              // Half empty with more waiting in the store.
               wake();
             }
           }

@@ -86,8 +86,8 @@ class LivePathTest {
     }
   }
 
-  // Many webhooks waiting in the store share each claim, so each gets less than half its lane; a
-  // lane that empties must still wake the next claim, or its webhook would wait for a poll.
+  // Many webhooks waiting in the store share each claim, so each gets less than half its lane and
+  // never wakes the claim by falling below half: the next claims must still come without a poll.
   @ParameterizedTest
   @EnumSource(StoreKind.class)
   void manyWebhooksOverflowingTogetherAreAllSentWithoutPolling(StoreKind kind) {

@@ -148,6 +148,14 @@ abstract class SqlStore implements Store {
   /** Appended to a SELECT of one row that the transaction goes on to change. */
   abstract String lockRow();
 
+  /**
+   * Lets the transaction of {@code h} commit without waiting for its WAL to reach the disk, where
+   * the database can: for the recorder's attempts, whose loss in a crash of the database server
+   * (not of Hookwire) leaves their payloads in flight, to be sent again when their leases end:
+   * duplicates, never loss, as at any crash. A no-op where commits are always synchronous.
+   */
+  abstract void commitWithoutFlush(Handle h);
+
   // Accounts
 
   @Override
@@ -704,6 +712,7 @@ abstract class SqlStore implements Store {
             .min(Instant::compareTo);
     useWrite(
         h -> {
+          commitWithoutFlush(h);
           Map<List<String>, Long> lastRun = new HashMap<>();
           try (JdbcBatch logs =
               JdbcBatch.of(

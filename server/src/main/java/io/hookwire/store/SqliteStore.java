@@ -94,6 +94,11 @@ public final class SqliteStore extends SqlStore {
   }
 
   @Override
+  void commitWithoutFlush(Handle h) {
+    // synchronous is a setting of the connection, not of one transaction: every commit is FULL.
+  }
+
+  @Override
   void notify(Handle h, String channel, String payload) {
     // One process owns the file: its dispatcher is told directly.
   }

@@ -23,6 +23,19 @@ final class JdbcBatch implements AutoCloseable {
     }
   }
 
+  /** A step of JDBC, whose checked exception becomes {@link Failed}. */
+  private interface Jdbc {
+    void run() throws SQLException;
+  }
+
+  private static void unchecked(Jdbc step) {
+    try {
+      step.run();
+    } catch (SQLException e) {
+      throw new Failed(e);
+    }
+  }
+
   private JdbcBatch(PreparedStatement statement) {
     this.statement = statement;
   }
@@ -37,61 +50,41 @@ final class JdbcBatch implements AutoCloseable {
   }
 
   JdbcBatch text(String value) {
-    try {
-      if (value == null) {
-        statement.setNull(++column, Types.VARCHAR);
-      } else {
-        statement.setString(++column, value);
-      }
-      return this;
-    } catch (SQLException e) {
-      throw new Failed(e);
-    }
+    int at = ++column;
+    unchecked(
+        () -> {
+          if (value == null) {
+            statement.setNull(at, Types.VARCHAR);
+          } else {
+            statement.setString(at, value);
+          }
+        });
+    return this;
   }
 
   JdbcBatch number(long value) {
-    try {
-      statement.setLong(++column, value);
-      return this;
-    } catch (SQLException e) {
-      throw new Failed(e);
-    }
+    int at = ++column;
+    unchecked(() -> statement.setLong(at, value));
+    return this;
   }
 
   /** Ends the row bound since the last one. */
   void add() {
-    try {
-      statement.addBatch();
-      column = 0;
-      rows++;
-    } catch (SQLException e) {
-      throw new Failed(e);
-    }
-  }
-
-  int size() {
-    return rows;
+    unchecked(statement::addBatch);
+    column = 0;
+    rows++;
   }
 
   /** Runs every row added, if any. */
   void execute() {
-    if (rows == 0) {
-      return;
-    }
-    try {
-      statement.executeBatch();
+    if (rows > 0) {
+      unchecked(statement::executeBatch);
       rows = 0;
-    } catch (SQLException e) {
-      throw new Failed(e);
     }
   }
 
   @Override
   public void close() {
-    try {
-      statement.close();
-    } catch (SQLException e) {
-      throw new Failed(e);
-    }
+    unchecked(statement::close);
   }
 }

@@ -14,10 +14,7 @@ import java.util.Map;
 
 /**
  * Every figure of one run, as the JSON file holds them and the table shows them. Rates are per
- * second of wall-clock time; {@code cpuMicrosPerDelivery} is this process's CPU time (server,
- * publisher and sink together; PostgreSQL's own processes not included) per delivery, which moves
- * less than rates when other work shares the machine. {@code retryWakeUp} is null unless the run
- * had two nodes.
+ * second of wall-clock time. {@code retryWakeUp} is null unless the run had two nodes.
  */
 public record BenchReport(
     String hookwire,
@@ -96,7 +93,7 @@ public record BenchReport(
       double deliveriesPerSecond,
       double ratioToSinkLimit,
       long logged,
-      double cpuMicrosPerDelivery,
+      CpuPerDelivery cpuPerDelivery,
       List<Long> arrivalsPerSecond) {}
 
   public record Ingest(
@@ -148,7 +145,7 @@ public record BenchReport(
       double ratioToSinkLimit,
       double ratioToFanOut1,
       long logged,
-      double cpuMicrosPerDelivery,
+      CpuPerDelivery cpuPerDelivery,
       List<Long> arrivalsPerSecond) {}
 
   /**
@@ -162,7 +159,7 @@ public record BenchReport(
       double ratioToSinkLimit,
       double ratioToLive,
       long logged,
-      double cpuMicrosPerDelivery,
+      CpuPerDelivery cpuPerDelivery,
       List<Long> arrivalsPerSecond) {}
 
   /**
@@ -187,7 +184,12 @@ public record BenchReport(
       double maxMillis) {}
 
   /**
-   * @param peakHeapUsedMb the most heap in use at any time, garbage not yet collected included
+   * The server's memory (with two nodes, the larger of the two), from its collector's log and the
+   * kernel.
+   *
+   * @param maxHeapMb the heap the server was given
+   * @param peakHeapUsedMb the most heap in use just before a collection: garbage not yet collected
+   *     included
    * @param peakHeapAfterGcMb the most heap still in use right after a collection: the live set
    * @param peakRssMb the process's peak resident set (VmHWM), -1 where the kernel does not say
    * @param phases the same two heap peaks for each phase
@@ -198,6 +200,17 @@ public record BenchReport(
       double peakHeapAfterGcMb,
       double peakRssMb,
       Map<String, PhaseMemory> phases) {}
+
+  /**
+   * CPU time per delivery, which moves less than rates when other work shares the machine.
+   * PostgreSQL's own processes are in neither figure.
+   *
+   * @param serverMicros the server's process (with two nodes, the one the phase measured)
+   * @param producerAndSinkMicros the benchmark's process: the producer's publishes and the sink's
+   *     side of each delivery (their sum is what runs before 2026-12-03 called {@code
+   *     cpuMicrosPerDelivery}, with the server in the benchmark's process)
+   */
+  public record CpuPerDelivery(double serverMicros, double producerAndSinkMicros) {}
 
   public record PhaseMemory(double peakHeapUsedMb, double peakHeapAfterGcMb) {}
 
@@ -224,8 +237,8 @@ public record BenchReport(
   public void printTable(PrintWriter out) {
     out.printf(
         Locale.ROOT,
-        "Hookwire %s benchmark on %s: %d CPUs (%s), %,d MB RAM, %s, max heap %,d MB,"
-            + " load average %.2f before, %.2f after%n%n",
+        "Hookwire %s benchmark on %s: %d CPUs (%s), %,d MB RAM, %s, producer and sink's max heap"
+            + " %,d MB, load average %.2f before, %.2f after%n%n",
         hookwire,
         store,
         machine.cpus(),

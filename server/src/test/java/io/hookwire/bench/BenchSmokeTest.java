@@ -84,6 +84,10 @@ class BenchSmokeTest {
         .isCloseTo(
             live.path("deliveriesPerSecond").asDouble() / sink.path("requestsPerSecond").asDouble(),
             Percentage.withPercentage(0.1));
+    assertThat(live.at("/cpuPerDelivery/serverMicros").asDouble())
+        .as("the server runs in a process of its own, whose CPU time is its own")
+        .isPositive();
+    assertThat(live.at("/cpuPerDelivery/producerAndSinkMicros").asDouble()).isPositive();
 
     JsonNode ingest = r.path("ingest");
     assertThat(ingest.path("events").asLong()).isEqualTo(200);
@@ -136,8 +140,10 @@ class BenchSmokeTest {
     }
 
     JsonNode memory = r.path("memory");
-    assertThat(memory.path("maxHeapMb").asLong()).isPositive();
-    assertThat(memory.path("peakHeapUsedMb").asDouble()).isPositive();
+    assertThat(memory.path("maxHeapMb").asLong()).as("the server's heap").isEqualTo(512);
+    assertThat(memory.path("peakHeapUsedMb").asDouble())
+        .as("from the server's collector log: a run this size collects at least once")
+        .isPositive();
     assertThat(memory.path("peakRssMb").asDouble()).isPositive();
     assertThat(memory.path("phases").size()).isEqualTo(twoNodes ? 8 : 7);
 

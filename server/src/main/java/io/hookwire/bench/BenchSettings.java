@@ -78,15 +78,16 @@ public record BenchSettings(
   }
 
   /**
-   * About two minutes on two cores: 8 s of warm-up (the JIT settles within it on this code), 15 s
-   * per timed phase, and the issue's backlog of 100,000.
+   * About three minutes on two cores: 15 s of warm-up (a third of it for the benchmark's own sender
+   * and sink, two thirds for the server, whose JVM is its own and so warms only then), 15 s per
+   * timed phase, and the issue's backlog of 100,000.
    */
   public static BenchSettings defaults() {
     return new BenchSettings(
         Optional.empty(),
         Optional.empty(),
         16,
-        Duration.ofSeconds(8),
+        Duration.ofSeconds(15),
         Duration.ofSeconds(15),
         100_000,
         1_000,

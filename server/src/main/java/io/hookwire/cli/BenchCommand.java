@@ -54,7 +54,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--warmup",
-      description = "Seconds of JIT warm-up before measuring (default: 8, --quick 1).")
+      description = "Seconds of JIT warm-up before measuring (default: 15, --quick 1).")
   Integer warmupSeconds;
 
   @Option(

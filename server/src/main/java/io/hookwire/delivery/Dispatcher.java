@@ -9,6 +9,7 @@ import io.hookwire.store.Claim;
 import io.hookwire.store.LiveLeases;
 import io.hookwire.store.Store;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,9 +51,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Requests run on virtual threads. A webhook has at most {@code concurrencyPerWebhook} requests
  * on the wire, started in the order its payloads reached its lane, and {@link #ROUNDS_AHEAD} times
- * that waiting; a webhook whose lane is over half full is left out of the next claim, so one slow
- * or failing endpoint never holds up the others. A batch whose lease would end before its request
- * could time out is not sent but given back (docs/proposals/0002-lease-at-publish.md).
+ * that waiting, or what it was sent in the last {@link #HELD_SENDING} if more (a fast receiver's
+ * backlog stays in memory); a webhook whose lane is over half full is left out of the next claim,
+ * so one slow or failing endpoint never holds up the others. A batch whose lease would end before
+ * its request could time out is not sent but given back (docs/proposals/0002-lease-at-publish.md).
  */
 public final class Dispatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
@@ -61,8 +65,19 @@ public final class Dispatcher implements AutoCloseable {
    */
   public static final int CLAIM_BATCH = 256;
 
-  /** Payloads leased to this node and not yet recorded, at most: bounds the memory they take. */
-  public static final int MAX_IN_FLIGHT = 8_192;
+  /**
+   * Payloads leased to this node and not yet recorded, at most. 65,536: a fast webhook keeps its
+   * backlog in memory (see {@code Lane.capacity()}) instead of in the store, where every payload
+   * costs a claim; what they hold in memory is bounded by {@link #MAX_HELD_DATA}.
+   */
+  public static final int MAX_IN_FLIGHT = 65_536;
+
+  /**
+   * Characters of event data the lanes hold at most, 64 Mi: about 64 MB, an eighth of the 512 MB
+   * heap Hookwire is measured in (docs/performance.md), whatever size the events are. A payload
+   * counts its event's data although the payloads of one event share it.
+   */
+  static final long MAX_HELD_DATA = 64L * 1024 * 1024;
 
   /** Settings of the pipeline. */
   public record Settings(
@@ -75,11 +90,20 @@ public final class Dispatcher implements AutoCloseable {
       Duration pollInterval) {}
 
   /**
-   * 32 rounds of a webhook's concurrency wait in its lane at most (512 payloads at the default 16):
-   * enough that a fast receiver is fed from memory between claims. A slow one cannot be sent twice
-   * because of it: what would wait past its lease is given back unsent.
+   * 32 rounds of a webhook's concurrency may wait in its lane whatever its speed (512 payloads at
+   * the default 16): enough that a receiver is fed from memory between claims. A slow one cannot be
+   * sent twice because of it: what would wait past its lease is given back unsent.
    */
   static final int ROUNDS_AHEAD = 32;
+
+  /**
+   * A lane may also hold what its webhook was sent in the last 2 s, so that a fast receiver's
+   * backlog stays in memory: each payload the lanes refuse is written pending and later claimed,
+   * which cost the store more than the publish and the record together (docs/performance.md). A
+   * slow receiver's lane stays at {@link #ROUNDS_AHEAD} rounds, so slow webhooks cannot fill the
+   * node's memory for the others.
+   */
+  static final Duration HELD_SENDING = Duration.ofSeconds(2);
 
   private final Store store;
   private final OkHttpSender sender;
@@ -95,6 +119,9 @@ public final class Dispatcher implements AutoCloseable {
    * Payloads leased to this node (taken at publish or claimed) and not yet recorded or released.
    */
   private final AtomicInteger inFlight = new AtomicInteger();
+
+  /** Characters of event data in the lanes' payloads, waiting or being sent. */
+  private final AtomicLong heldData = new AtomicLong();
 
   /**
    * Payloads taken out of a lane unsent (their lease was about to end, or their webhook changed):
@@ -142,6 +169,9 @@ public final class Dispatcher implements AutoCloseable {
             Outcome.RetryAt.class, outcomeCounter(metrics, "retry"),
             Outcome.GaveUp.class, outcomeCounter(metrics, "failed"));
     metrics.gauge("hookwire.payloads.in.flight", inFlight);
+    Gauge.builder("hookwire.payloads.held.data", heldData, AtomicLong::get)
+        .description("Characters of event data in this node's lanes, waiting or being sent")
+        .register(metrics);
     this.recorder = new Recorder(store, this::recorded);
     this.loop = Thread.ofPlatform().name("hookwire-dispatcher").daemon().start(this::run);
     store.listen(
@@ -203,9 +233,10 @@ public final class Dispatcher implements AutoCloseable {
   public LiveLeases liveLeases() {
     Instant until = clock.instant().plus(settings.lease());
     Map<String, Integer> taken = new HashMap<>();
+    long[] takenData = new long[1];
     return new LiveLeases() {
       @Override
-      public boolean take(String webhookId, int batchSize) {
+      public boolean take(String webhookId, int batchSize, int dataLength) {
         if (!running) {
           return false;
         }
@@ -215,11 +246,12 @@ public final class Dispatcher implements AutoCloseable {
             webhookId,
             (id, lane) -> {
               Lane l = lane != null ? lane : new Lane(batchSize);
-              took[0] = l.tryTake();
+              took[0] = l.tryTake(dataLength);
               return l;
             });
         if (took[0]) {
           taken.merge(webhookId, 1, Integer::sum);
+          takenData[0] += dataLength;
         }
         return took[0];
       }
@@ -237,6 +269,8 @@ public final class Dispatcher implements AutoCloseable {
               inFlight.addAndGet(-n);
             });
         taken.clear();
+        heldData.addAndGet(-takenData[0]);
+        takenData[0] = 0;
       }
     };
   }
@@ -294,8 +328,10 @@ public final class Dispatcher implements AutoCloseable {
 
   /** One claim: due payloads into the lanes that have room for them. */
   int claimAndDispatch() {
+    long nowMs = clock.millis();
+    lanes.values().forEach(lane -> lane.measure(nowMs));
     int room = Math.min(settings.claimBatch(), settings.maxInFlight() - inFlight.get());
-    if (room <= 0) {
+    if (room <= 0 || heldData.get() >= MAX_HELD_DATA) {
       return 0;
     }
     // Only lanes without payloads or workers can go, atomically per lane, so none is dropped
@@ -324,6 +360,7 @@ public final class Dispatcher implements AutoCloseable {
     List<Claim> claims =
         store.claim(room, requestsPerWebhook, busy, now, now.plus(settings.lease()));
     inFlight.addAndGet(claims.size());
+    heldData.addAndGet(dataLength(claims));
     for (List<Claim> batch : batches(claims)) {
       Claim first = batch.get(0);
       lanes
@@ -379,8 +416,17 @@ public final class Dispatcher implements AutoCloseable {
       unsent.addAll(batch);
     }
     lane.payloads.addAndGet(-unsent.size());
+    heldData.addAndGet(-dataLength(unsent));
     givenBack.addAll(unsent);
     wake();
+  }
+
+  private static long dataLength(List<Claim> claims) {
+    long length = 0;
+    for (Claim c : claims) {
+      length += c.data().length();
+    }
+    return length;
   }
 
   /** Gives back to the store what was taken out of the lanes unsent. */
@@ -546,8 +592,18 @@ public final class Dispatcher implements AutoCloseable {
    */
   private final class Lane {
     final int batchSize;
-    final int capacity;
+
+    /** What the lane holds whatever its speed: {@link #ROUNDS_AHEAD} rounds. */
+    private final int minCapacity;
+
     private final Queue<List<Claim>> waiting = new ConcurrentLinkedQueue<>();
+
+    /** Payloads sent so far, and as last measured; payloads sent per second, smoothed. */
+    private final LongAdder sent = new LongAdder();
+
+    private long sentWhenMeasured;
+    private long measuredAtMs = -1;
+    private volatile double sendRate;
 
     /** Payloads counted for this lane: taken at publish, queued or on the wire. */
     final AtomicInteger payloads = new AtomicInteger();
@@ -562,7 +618,36 @@ public final class Dispatcher implements AutoCloseable {
 
     Lane(int batchSize) {
       this.batchSize = Math.max(1, batchSize);
-      this.capacity = claimedPerWebhook() * this.batchSize;
+      this.minCapacity = claimedPerWebhook() * this.batchSize;
+    }
+
+    /**
+     * Payloads the lane may hold: {@link #ROUNDS_AHEAD} rounds, or what it sent in the last {@link
+     * #HELD_SENDING} if more, but never more than a quarter of the node's.
+     */
+    int capacity() {
+      double recent = sendRate * HELD_SENDING.toMillis() / 1_000;
+      return (int) Math.max(minCapacity, Math.min(recent, settings.maxInFlight() / 4));
+    }
+
+    /**
+     * Updates the send rate, at most every 100 ms (the claim loop calls it every time it runs),
+     * smoothed over the last few measurements so a single slow moment does not shrink the lane.
+     */
+    void measure(long nowMs) {
+      if (measuredAtMs < 0) {
+        measuredAtMs = nowMs;
+        sentWhenMeasured = sent.sum();
+        return;
+      }
+      long elapsed = nowMs - measuredAtMs;
+      if (elapsed >= 100) {
+        long total = sent.sum();
+        double rate = (total - sentWhenMeasured) * 1_000.0 / elapsed;
+        sendRate = sendRate * 0.5 + rate * 0.5;
+        measuredAtMs = nowMs;
+        sentWhenMeasured = total;
+      }
     }
 
     boolean isIdle() {
@@ -570,17 +655,23 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     boolean isOverHalfFull() {
-      return payloads.get() > capacity / 2;
+      return payloads.get() > capacity() / 2;
     }
 
     /** Counts one more payload in this lane if it and the node have room for it. */
-    boolean tryTake() {
-      if (spilled || payloads.get() >= capacity) {
+    boolean tryTake(int dataLength) {
+      if (spilled || payloads.get() >= capacity()) {
+        spilled = true;
+        return false;
+      }
+      if (heldData.addAndGet(dataLength) > MAX_HELD_DATA) {
+        heldData.addAndGet(-dataLength);
         spilled = true;
         return false;
       }
       if (inFlight.incrementAndGet() > settings.maxInFlight()) {
         inFlight.decrementAndGet();
+        heldData.addAndGet(-dataLength);
         spilled = true;
         return false;
       }
@@ -625,8 +716,11 @@ public final class Dispatcher implements AutoCloseable {
               deliver(batch);
             }
           } finally {
+            sent.add(batch.size());
+            heldData.addAndGet(-dataLength(batch));
             int left = payloads.addAndGet(-batch.size());
-            if (spilled && left <= capacity / 2 && left + batch.size() > capacity / 2) {
+            int half = capacity() / 2;
+            if (spilled && left <= half && left + batch.size() > half) {
               // Half empty with more waiting in the store.
               wake();
             }

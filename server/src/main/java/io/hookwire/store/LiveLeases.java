@@ -16,7 +16,7 @@ public interface LiveLeases {
   LiveLeases NONE =
       new LiveLeases() {
         @Override
-        public boolean take(String webhookId, int batchSize) {
+        public boolean take(String webhookId, int batchSize, int dataLength) {
           return false;
         }
 
@@ -29,8 +29,12 @@ public interface LiveLeases {
         public void cancel() {}
       };
 
-  /** Whether this node has room for one more payload of the webhook now; if so it is counted. */
-  boolean take(String webhookId, int batchSize);
+  /**
+   * Whether this node has room for one more payload of the webhook now; if so it is counted.
+   *
+   * @param dataLength characters of the payload's event data, which the node will hold in memory
+   */
+  boolean take(String webhookId, int batchSize, int dataLength);
 
   /** When the leases of the payloads taken end. */
   Instant until();

@@ -499,7 +499,7 @@ abstract class SqlStore implements Store {
             PayloadState state;
             if (!s.enabled()) {
               state = PayloadState.held;
-            } else if (leases.take(s.webhookId(), s.batchSize())) {
+            } else if (leases.take(s.webhookId(), s.batchSize(), e.data().length())) {
               // Leased to this node from the start: its first attempt begins now.
               state = PayloadState.in_flight;
               leased.add(

@@ -4,6 +4,7 @@ import static io.hookwire.delivery.Deliveries.createWebhook;
 import static io.hookwire.delivery.Deliveries.payloads;
 import static io.hookwire.delivery.Deliveries.publish;
 import static io.hookwire.delivery.Deliveries.publishNumbered;
+import static io.hookwire.delivery.Deliveries.setEnabled;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -110,6 +111,46 @@ class LivePathTest {
         await().atMost(PATIENCE).until(() -> payloads(server, hook.id(), "delivered") == 100);
       }
       assertThat(receiver.received()).hasSize(2_000);
+    }
+  }
+
+  // A node holds in memory a bounded number of payloads and of characters of event data; every way
+  // a payload leaves the lanes (sent, or given back when its webhook changed) must give back both,
+  // or in time the node would take nothing at publish and claim nothing.
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void payloadsLeavingTheLanesByEveryPathGiveBackWhatTheyHeld(StoreKind kind) {
+    try (TestServer server =
+            TestServer.start(
+                kind, c -> ConfigEditor.of(c).concurrencyPerWebhook(1).build(), b -> b);
+        RecordingReceiver fast = new RecordingReceiver();
+        RecordingReceiver slow = new RecordingReceiver()) {
+      ApiClient api = server.api();
+      Hook sent = createWebhook(api, fast.url("/hook"));
+      Hook changed = createWebhook(api, slow.url("/hook"));
+      slow.answerByDefault(Answer.after(Duration.ofMillis(20), 200));
+
+      // 200 each: past the 32 a lane takes at first, so some are claimed from the store.
+      publishNumbered(api, 200);
+      await().atMost(PATIENCE).until(() -> slow.received().size() >= 5);
+      setEnabled(api, changed.id(), false);
+
+      await().atMost(PATIENCE).until(() -> payloads(server, sent.id(), "delivered") == 200);
+      await()
+          .atMost(PATIENCE)
+          .until(
+              () ->
+                  payloads(server, changed.id(), "delivered")
+                          + payloads(server, changed.id(), "held")
+                      == 200);
+      assertThat(payloads(server, changed.id(), "held")).as("given back unsent").isPositive();
+      await()
+          .atMost(PATIENCE)
+          .untilAsserted(
+              () -> {
+                assertThat(metric(server, "hookwire_payloads_in_flight")).isZero();
+                assertThat(metric(server, "hookwire_payloads_held_data")).isZero();
+              });
     }
   }
 

@@ -66,11 +66,11 @@ public final class Dispatcher implements AutoCloseable {
   public static final int CLAIM_BATCH = 256;
 
   /**
-   * Payloads leased to this node and not yet recorded, at most. 65,536: a fast webhook keeps its
+   * Payloads leased to this node and not yet recorded, at most. 131,072: a fast webhook keeps its
    * backlog in memory (see {@code Lane.capacity()}) instead of in the store, where every payload
    * costs a claim; what they hold in memory is bounded by {@link #MAX_HELD_DATA}.
    */
-  public static final int MAX_IN_FLIGHT = 65_536;
+  public static final int MAX_IN_FLIGHT = 131_072;
 
   /**
    * Characters of event data the lanes hold at most, 64 Mi: about 64 MB, an eighth of the 512 MB

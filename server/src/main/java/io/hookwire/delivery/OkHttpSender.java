@@ -8,13 +8,16 @@ import java.net.ConnectException;
 import java.net.Proxy;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLException;
 import okhttp3.Call;
 import okhttp3.ConnectionPool;
@@ -136,7 +139,7 @@ public final class OkHttpSender implements AutoCloseable {
     try {
       boolean placed;
       try {
-        placed = place.slots.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS);
+        placed = place.take(System.nanoTime() + timeoutNanos);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return new Response(0, "not sent: interrupted while waiting for " + destination, null, 0);
@@ -155,7 +158,7 @@ public final class OkHttpSender implements AutoCloseable {
       try {
         return send(request.build());
       } finally {
-        place.slots.release();
+        place.give();
       }
     } finally {
       leave(destination);
@@ -198,6 +201,7 @@ public final class OkHttpSender implements AutoCloseable {
     static final Duration TICK = Duration.ofMillis(50);
 
     private final Map<Call, Long> calls = new ConcurrentHashMap<>();
+    private final Map<Waiter, Long> waiters = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticker =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("hookwire-deadlines").daemon().factory());
@@ -215,12 +219,26 @@ public final class OkHttpSender implements AutoCloseable {
       calls.remove(call);
     }
 
+    void watch(Waiter waiter, long deadlineNanos) {
+      waiters.put(waiter, deadlineNanos);
+    }
+
+    void forget(Waiter waiter) {
+      waiters.remove(waiter);
+    }
+
     private void cancelLate() {
       long now = System.nanoTime();
       calls.forEach(
           (call, deadline) -> {
             if (now - deadline >= 0) {
               call.cancel();
+            }
+          });
+      waiters.forEach(
+          (waiter, deadline) -> {
+            if (now - deadline >= 0) {
+              waiter.expire();
             }
           });
     }
@@ -230,13 +248,105 @@ public final class OkHttpSender implements AutoCloseable {
     }
   }
 
-  /** One destination's places, and how many requests hold or await one. */
+  /**
+   * One destination's places, and how many requests hold or await one. A place freed goes to the
+   * oldest waiting request, so no webhook's request is passed over. A request that must wait parks
+   * without a timeout and the deadline watch ends a wait that outlasts the delivery timeout, as it
+   * ends calls: with a semaphore's timed wait, each of the hundreds of requests waiting in a
+   * fan-out to one host entered the JDK's delay scheduler, a tenth of the server's CPU
+   * (docs/performance.md).
+   */
   private final class Destination {
-    /** Fair: the oldest waiting request goes next, so no webhook's request is passed over. */
-    final Semaphore slots = new Semaphore(perDestination, true);
+    private final ReentrantLock lock = new ReentrantLock();
+
+    /** Waiting requests, oldest first; some may have expired. Guarded by {@link #lock}. */
+    private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
+
+    /** Places free; only while nobody waits. Guarded by {@link #lock}. */
+    private int free = perDestination;
 
     /** Guarded by the map's lock on this entry (changed only inside compute). */
     int users;
+
+    /** Takes a place, waiting for one until {@code deadlineNanos} at most; false if none came. */
+    boolean take(long deadlineNanos) throws InterruptedException {
+      Waiter waiter;
+      lock.lock();
+      try {
+        if (free > 0) {
+          free--;
+          return true;
+        }
+        waiter = new Waiter(Thread.currentThread());
+        waiting.add(waiter);
+      } finally {
+        lock.unlock();
+      }
+      deadlines.watch(waiter, deadlineNanos);
+      try {
+        return waiter.await();
+      } finally {
+        deadlines.forget(waiter);
+      }
+    }
+
+    /** Gives a place back: to the oldest request still waiting, else to the free ones. */
+    void give() {
+      lock.lock();
+      try {
+        for (Waiter next; (next = waiting.poll()) != null; ) {
+          if (next.grant()) {
+            return;
+          }
+        }
+        free++;
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /** A request waiting for a place: granted one, or expired by the deadline watch, once. */
+  private static final class Waiter {
+    private static final int WAITING = 0;
+    private static final int GRANTED = 1;
+    private static final int EXPIRED = 2;
+
+    private final AtomicInteger state = new AtomicInteger(WAITING);
+    private final Thread thread;
+
+    Waiter(Thread thread) {
+      this.thread = thread;
+    }
+
+    boolean grant() {
+      if (state.compareAndSet(WAITING, GRANTED)) {
+        LockSupport.unpark(thread);
+        return true;
+      }
+      return false;
+    }
+
+    void expire() {
+      if (state.compareAndSet(WAITING, EXPIRED)) {
+        LockSupport.unpark(thread);
+      }
+    }
+
+    /** Whether a place was granted; false once the wait expired. */
+    boolean await() throws InterruptedException {
+      while (state.get() == WAITING) {
+        LockSupport.park(this);
+        if (Thread.interrupted()) {
+          if (state.compareAndSet(WAITING, EXPIRED)) {
+            throw new InterruptedException();
+          }
+          // Granted or expired meanwhile: that is the answer; the interrupt stays pending.
+          Thread.currentThread().interrupt();
+        }
+      }
+      return state.get() == GRANTED;
+    }
   }
 
   private Destination enter(Destination known) {

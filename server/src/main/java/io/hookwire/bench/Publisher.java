@@ -72,9 +72,9 @@ final class Publisher implements AutoCloseable {
                 new ConnectionPool(MAX_IDLE_CONNECTIONS, KEEP_ALIVE_MINUTES, TimeUnit.MINUTES))
             .build();
     // No timeouts on single publishes: okio keeps every pending timeout in one queue for the whole
-    // process, which the server's deliveries share in this JVM, so thousands of publishes waiting
-    // with a timeout would make the server's delivery path pay for the benchmark's producer. A
-    // phase that never gets its answers ends at the test's own time limit instead.
+    // process, so thousands of publishes waiting with a timeout would make the producer's own
+    // bookkeeping a cost of the run (a third of the samples at 3,000/s, when it shared the
+    // server's JVM). A phase that never gets its answers ends at the test's own time limit.
     this.paced =
         IntStream.range(0, PACED_CLIENTS)
             .mapToObj(

@@ -77,6 +77,7 @@ public final class Hookwire implements AutoCloseable {
             config.retrySchedule(),
             config.concurrencyPerWebhook(),
             Dispatcher.MAX_IN_FLIGHT,
+            b.maxUnrecorded,
             Dispatcher.CLAIM_BATCH,
             config.deliveryLease(),
             config.deliveryTimeout(),
@@ -170,6 +171,7 @@ public final class Hookwire implements AutoCloseable {
     private Dns resolver = Dns.SYSTEM;
     private OkHttpClient.Builder httpClient = new OkHttpClient.Builder();
     private java.time.Duration pollInterval = java.time.Duration.ofMillis(100);
+    private int maxUnrecorded = Dispatcher.MAX_UNRECORDED;
 
     private Builder(Config config) {
       this.config = config;
@@ -187,6 +189,12 @@ public final class Hookwire implements AutoCloseable {
 
     public Builder httpClient(OkHttpClient.Builder httpClient) {
       this.httpClient = httpClient;
+      return this;
+    }
+
+    /** Attempts made and not yet recorded at most (tests make it small to reach it). */
+    public Builder maxUnrecorded(int maxUnrecorded) {
+      this.maxUnrecorded = maxUnrecorded;
       return this;
     }
 

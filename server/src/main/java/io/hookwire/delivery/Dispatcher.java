@@ -73,17 +73,34 @@ public final class Dispatcher implements AutoCloseable {
   public static final int MAX_IN_FLIGHT = 131_072;
 
   /**
+   * Attempts made and waiting for their commit at most, besides the group being committed; past it,
+   * the requests that made them wait, so deliveries never run further ahead of the log than this.
+   * It bounds what a crash of the node sends twice (attempts made but not recorded are made again
+   * when their leases end) and the memory a slow store lets them take. 8,192: four of the
+   * recorder's largest groups. Without it, a recorder behind the lanes at 5,000 single events/s on
+   * PostgreSQL let tens of thousands of attempts wait, and publishes waited behind its transactions
+   * (p99 0.6–5 s instead of 57 ms).
+   */
+  public static final int MAX_UNRECORDED = 8_192;
+
+  /**
    * Characters of event data the lanes hold at most, 64 Mi: about 64 MB, an eighth of the 512 MB
    * heap Hookwire is measured in (docs/performance.md), whatever size the events are. A payload
    * counts its event's data although the payloads of one event share it.
    */
   static final long MAX_HELD_DATA = 64L * 1024 * 1024;
 
-  /** Settings of the pipeline. */
+  /**
+   * Settings of the pipeline.
+   *
+   * @param maxUnrecorded attempts made and not yet committed to the log, at most: past it,
+   *     deliveries wait for the recorder (see {@link #MAX_UNRECORDED})
+   */
   public record Settings(
       RetrySchedule retrySchedule,
       int concurrencyPerWebhook,
       int maxInFlight,
+      int maxUnrecorded,
       int claimBatch,
       Duration lease,
       Duration timeout,
@@ -172,7 +189,7 @@ public final class Dispatcher implements AutoCloseable {
     Gauge.builder("hookwire.payloads.held.data", heldData, AtomicLong::get)
         .description("Characters of event data in this node's lanes, waiting or being sent")
         .register(metrics);
-    this.recorder = new Recorder(store, this::recorded);
+    this.recorder = new Recorder(store, settings.maxUnrecorded(), this::recorded);
     this.loop = Thread.ofPlatform().name("hookwire-dispatcher").daemon().start(this::run);
     store.listen(
         new Store.Listener() {

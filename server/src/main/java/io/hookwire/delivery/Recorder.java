@@ -24,21 +24,34 @@ final class Recorder implements AutoCloseable {
 
   private final Store store;
   private final IntConsumer onRecorded;
-  private final BlockingQueue<AttemptRecord> queue = new LinkedBlockingQueue<>();
+  private final BlockingQueue<AttemptRecord> queue;
   private final Thread thread;
   private volatile boolean running = true;
 
   /**
+   * @param maxWaiting attempts waiting for their commit at most: {@link #add} waits past it
    * @param onRecorded told how many attempts each commit made durable
    */
-  Recorder(Store store, IntConsumer onRecorded) {
+  Recorder(Store store, int maxWaiting, IntConsumer onRecorded) {
     this.store = store;
+    this.queue = new LinkedBlockingQueue<>(maxWaiting);
     this.onRecorded = onRecorded;
     this.thread = Thread.ofPlatform().name("hookwire-recorder").daemon().start(this::run);
   }
 
+  /**
+   * Queues attempts for a commit, waiting while the most allowed already wait. Interrupted (the
+   * node is stopping), it queues no more: their payloads are sent again when their leases end.
+   */
   void add(List<AttemptRecord> attempts) {
-    queue.addAll(attempts);
+    try {
+      for (AttemptRecord a : attempts) {
+        queue.put(a);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      log.warn("stopping: attempts left unrecorded; their payloads are sent again after the lease");
+    }
   }
 
   private void run() {

@@ -154,6 +154,44 @@ class LivePathTest {
     }
   }
 
+  // An attempt made but not yet in the log is made again after a crash. A recorder that cannot
+  // commit (here another connection holds SQLite's write lock) must hold the deliveries back once
+  // the bound of attempts waiting for it is reached, and they go on when it commits again.
+  @Test
+  void deliveriesWaitForTheRecorderOnceTheBoundOfUnrecordedAttemptsIsReached() throws Exception {
+    int bound = 5;
+    try (TestServer server =
+            TestServer.start(
+                StoreKind.SQLITE,
+                c -> ConfigEditor.of(c).concurrencyPerWebhook(1).build(),
+                b -> b.maxUnrecorded(bound));
+        RecordingReceiver receiver = new RecordingReceiver()) {
+      ApiClient api = server.api();
+      Hook hook = createWebhook(api, receiver.url("/hook"));
+      receiver.answerByDefault(Answer.after(Duration.ofMillis(20), 200));
+      try (Connection blocker =
+              DriverManager.getConnection(
+                  "jdbc:sqlite:" + server.dataDir.resolve(SqliteStore.FILE_NAME));
+          Statement s = blocker.createStatement()) {
+        // 30 fit in the lane (32 at one request at a time): all are sent from memory.
+        publishNumbered(api, 30);
+        s.execute("BEGIN IMMEDIATE");
+        long recorded = Deliveries.log(api, hook.id()).path("Total").asLong();
+
+        // Waiting: at most `bound` queued, a group as large in the recorder's hands, and the
+        // attempt of the request that waits to queue it.
+        await().atMost(PATIENCE).until(() -> receiver.received().size() >= recorded + bound);
+        await()
+            .during(Duration.ofMillis(300))
+            .atMost(PATIENCE)
+            .until(() -> receiver.received().size() <= recorded + 2 * bound + 1);
+        s.execute("ROLLBACK");
+      }
+      await().atMost(PATIENCE).until(() -> payloads(server, hook.id(), "delivered") == 30);
+      assertThat(receiver.received()).hasSize(30);
+    }
+  }
+
   // Each POST /v2/event waits for its transaction; those that arrive while one commits share the
   // next one, so a producer sending events one by one is not held to one commit per event.
   @Test

@@ -45,9 +45,10 @@ import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
- * One benchmark run: an HTTP sink and a Hookwire server in this process, the server delivering to
- * the sink, and a publisher driving the server through its REST API. Each phase measures one figure
- * of issues 5 and 9; all of them share the run, so they are comparable with each other.
+ * One benchmark run: an HTTP sink and a publisher in this process, and a Hookwire server as {@code
+ * hookwire serve} in a process of its own ({@link ServerProcess}), delivering to the sink while the
+ * publisher drives it through its REST API. Each phase measures one figure of the targets in
+ * docs/performance.md; all of them share the run, so they are comparable with each other.
  *
  * <p>Phases, in order: JIT warm-up; <b>sink limit</b> (the server's own HTTP client stack straight
  * against the sink); <b>delivery throughput</b> (batches of events published while deliveries run,
@@ -310,7 +311,6 @@ public final class Bench {
           retryWakeUp.p50Millis(), retryWakeUp.p99Millis(), retryWakeUp.maxMillis());
     }
 
-    long serverMaxHeap = 0;
     long peakUsed = 0;
     long peakAfterGc = 0;
     double peakRss = -1;

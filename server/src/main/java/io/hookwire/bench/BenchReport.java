@@ -214,7 +214,7 @@ public record BenchReport(
 
   public record PhaseMemory(double peakHeapUsedMb, double peakHeapAfterGcMb) {}
 
-  /** One target of issues 5 and 9 against what this run measured. */
+  /** One performance target (docs/performance.md) against what this run measured. */
   public record Check(String figure, String target, String measured, boolean met) {}
 
   /** The two-node phase's line in the table, whether it was measured or not. */

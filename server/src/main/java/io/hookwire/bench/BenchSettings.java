@@ -80,7 +80,7 @@ public record BenchSettings(
   /**
    * About three minutes on two cores: 15 s of warm-up (a third of it for the benchmark's own sender
    * and sink, two thirds for the server, whose JVM is its own and so warms only then), 15 s per
-   * timed phase, and the issue's backlog of 100,000.
+   * timed phase, and a backlog of 100,000.
    */
   public static BenchSettings defaults() {
     return new BenchSettings(

@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
 /**
  * A Hookwire server measured as users run it: {@code hookwire serve} in a JVM of its own, so that
  * its CPU time, heap and resident memory are its own, not shared with the benchmark's producer and
- * sink. It runs on the classpath of this process, with {@link #HEAP} as its heap, and logs to a
- * file beside its data; its collector's log gives its heap before and after each collection.
+ * sink. It runs on the classpath of this process, with {@link #HEAP_MB} as its heap and none of
+ * this process's {@code HOOKWIRE_} environment (so only the options given configure it), and logs
+ * to a file beside its data; its collector's log gives its heap before and after each collection.
  */
 final class ServerProcess implements AutoCloseable {
   /** The memory target of the server: the heap it is given, and so what a finished run shows. */
@@ -69,15 +70,13 @@ final class ServerProcess implements AutoCloseable {
     command.add("serve");
     command.addAll(List.of("--host", "127.0.0.1", "--port", "0", "--data-dir", dir.toString()));
     command.addAll(serveOptions);
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().keySet().removeIf(variable -> variable.startsWith("HOOKWIRE_"));
     Process process;
     try {
       Files.createDirectories(dir);
-      process =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .redirectInput(ProcessBuilder.Redirect.PIPE)
-              .start();
+      process = builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + String.join(" ", command), e);
     }

@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-      "Measure this machine: start an HTTP sink and a Hookwire server in this process, drive the"
-          + " server through its API and report sink limit, delivery throughput, ingest rate,"
+      "Measure this machine: start an HTTP sink in this process and a Hookwire server in a process"
+          + " of its own, drive the server through its API and report sink limit, delivery throughput, ingest rate,"
           + " latency at two rates, fan-out, backlog drain and memory, as a table and as JSON;"
           + " with --nodes 2, also how soon a retry recorded by one node is sent by another.",
       "Use a database of its own with --database-url: the run writes hundreds of thousands of"

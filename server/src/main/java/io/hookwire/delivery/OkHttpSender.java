@@ -189,9 +189,10 @@ public final class OkHttpSender implements AutoCloseable {
   private static final String TIMED_OUT = "timeout: no response within the delivery timeout";
 
   /**
-   * The calls on the wire and when each must end; one thread cancels those past it, every {@link
-   * #TICK}. Watching a call is a put and a remove in a concurrent map, where OkHttp's timeouts take
-   * a shared lock several times a call.
+   * The calls on the wire and the requests waiting for a place, and when each must end; one thread
+   * cancels the calls and expires the waits past it, every {@link #TICK}. Watching one is a put and
+   * a remove in a concurrent map, where OkHttp's timeouts take a shared lock several times a call
+   * and a timed wait enters the JDK's delay scheduler.
    */
   private static final class Deadlines {
     /**

@@ -64,6 +64,8 @@ final class ServerProcess implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + HEAP_MB + "m");
     command.add("-Xlog:gc:file=" + gcLog);
+    // SQLite's driver loads its native library: allowed, without a warning in the log.
+    command.add("--enable-native-access=ALL-UNNAMED");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("io.hookwire.cli.Main");
@@ -231,7 +233,8 @@ final class ServerProcess implements AutoCloseable {
 
   private static String read(Path file) {
     try {
-      return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+      // Bytes, not readString: the server may be in the middle of writing a character.
+      return Files.exists(file) ? new String(Files.readAllBytes(file), StandardCharsets.UTF_8) : "";
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -26,6 +26,7 @@ import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
@@ -536,8 +537,26 @@ class AdminUiBrowserTest {
 
   private void waitFor(Supplier<Boolean> condition) {
     new WebDriverWait(driver, PATIENCE)
-        .ignoring(StaleElementReferenceException.class)
-        .until(d -> condition.get());
+        .until(
+            d -> {
+              try {
+                return condition.get();
+              } catch (WebDriverException e) {
+                if (readDuringNavigation(e)) {
+                  return false;
+                }
+                throw e;
+              }
+            });
+  }
+
+  /**
+   * An element found on the page being left: Chrome reports it as stale or, when the new document
+   * arrives between finding and reading, as a node that "does not belong to the document".
+   */
+  private static boolean readDuringNavigation(WebDriverException e) {
+    return e instanceof StaleElementReferenceException
+        || String.valueOf(e.getMessage()).contains("does not belong to the document");
   }
 
   /** Reloads the page until {@code find} finds what it looks for: the pages do not poll. */

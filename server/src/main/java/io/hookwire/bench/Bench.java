@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -97,6 +98,7 @@ public final class Bench {
   private final PrintWriter progress;
   private final BenchClock clock = new BenchClock();
   private final Map<String, BenchReport.PhaseMemory> phaseMemory = new LinkedHashMap<>();
+  private final Optional<LocalDatabase> localDatabase;
 
   private Path dataDir;
   private Store store;
@@ -116,6 +118,7 @@ public final class Bench {
 
   private Bench(BenchSettings settings, PrintWriter progress) {
     this.settings = settings;
+    this.localDatabase = LocalDatabase.of(settings.databaseUrl());
     this.progress = progress;
   }
 
@@ -810,9 +813,13 @@ public final class Bench {
             "CPU per delivery, one webhook",
             "<= 150 µs",
             format(
-                "%,.0f µs (the benchmark's producer and sink: %,.0f µs more)",
+                "%,.0f µs (the benchmark's producer and sink: %,.0f µs more%s)",
                 throughput.cpuPerDelivery().serverMicros(),
-                throughput.cpuPerDelivery().producerAndSinkMicros()),
+                throughput.cpuPerDelivery().producerAndSinkMicros(),
+                throughput.cpuPerDelivery().databaseMicros() == null
+                    ? ""
+                    : format(
+                        "; PostgreSQL: %,.0f µs", throughput.cpuPerDelivery().databaseMicros())),
             throughput.cpuPerDelivery().serverMicros() <= 150));
     if (retryWakeUp != null) {
       checks.add(
@@ -972,20 +979,27 @@ public final class Bench {
     }
   }
 
-  /** CPU time so far of the server's process and of this one (the producer and the sink). */
-  private record CpuMark(long serverNanos, long benchNanos) {
+  /**
+   * CPU time so far of the server's process, of this one (the producer and the sink) and of a
+   * PostgreSQL server on this machine ({@code -1} when there is none).
+   */
+  private record CpuMark(long serverNanos, long benchNanos, long databaseNanos) {
     BenchReport.CpuPerDelivery perDelivery(CpuMark end, long deliveries) {
       if (deliveries == 0) {
-        return new BenchReport.CpuPerDelivery(0, 0);
+        return new BenchReport.CpuPerDelivery(0, 0, null);
       }
       return new BenchReport.CpuPerDelivery(
           (end.serverNanos - serverNanos) / 1e3 / deliveries,
-          (end.benchNanos - benchNanos) / 1e3 / deliveries);
+          (end.benchNanos - benchNanos) / 1e3 / deliveries,
+          databaseNanos < 0 ? null : (end.databaseNanos - databaseNanos) / 1e3 / deliveries);
     }
   }
 
   private CpuMark cpuMark() {
-    return new CpuMark(server.cpuNanos(), processCpuNanos());
+    return new CpuMark(
+        server.cpuNanos(),
+        processCpuNanos(),
+        localDatabase.map(LocalDatabase::cpuNanos).orElse(-1L));
   }
 
   private static long processCpuNanos() {

@@ -202,15 +202,19 @@ public record BenchReport(
       Map<String, PhaseMemory> phases) {}
 
   /**
-   * CPU time per delivery, which moves less than rates when other work shares the machine.
-   * PostgreSQL's own processes are in neither figure.
+   * CPU time per delivery, which moves less than rates when other work shares the machine. Their
+   * sum is what one delivery costs the machine: at {@code cpus × 10⁶ / sum} deliveries per second
+   * every core is busy.
    *
    * @param serverMicros the server's process (with two nodes, the one the phase measured)
    * @param producerAndSinkMicros the benchmark's process: the producer's publishes and the sink's
    *     side of each delivery (their sum is what runs before 2026-12-03 called {@code
    *     cpuMicrosPerDelivery}, with the server in the benchmark's process)
+   * @param databaseMicros PostgreSQL's processes, when it runs on this machine; {@code null} on a
+   *     database elsewhere, and on SQLite, whose work is the server's
    */
-  public record CpuPerDelivery(double serverMicros, double producerAndSinkMicros) {}
+  public record CpuPerDelivery(
+      double serverMicros, double producerAndSinkMicros, Double databaseMicros) {}
 
   public record PhaseMemory(double peakHeapUsedMb, double peakHeapAfterGcMb) {}
 

@@ -88,6 +88,15 @@ class BenchSmokeTest {
         .as("the server runs in a process of its own, whose CPU time is its own")
         .isPositive();
     assertThat(live.at("/cpuPerDelivery/producerAndSinkMicros").asDouble()).isPositive();
+    if (kind == StoreKind.POSTGRES) {
+      assertThat(live.at("/cpuPerDelivery/databaseMicros").asDouble())
+          .as("the test database runs on this machine: its processes' CPU time is counted")
+          .isPositive();
+    } else {
+      assertThat(live.at("/cpuPerDelivery/databaseMicros").isNull())
+          .as("SQLite's work is the server's")
+          .isTrue();
+    }
 
     JsonNode ingest = r.path("ingest");
     assertThat(ingest.path("events").asLong()).isEqualTo(200);

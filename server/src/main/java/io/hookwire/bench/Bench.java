@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -42,6 +43,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
@@ -244,10 +247,13 @@ public final class Bench {
             one.rate / sinkLimit.requestsPerSecond(),
             awaitLogged(List.of(live), one.deliveries),
             one.cpu,
+            one.leasedAtPublish,
             one.perSecond);
     say(
-        "delivery throughput: %,.0f deliveries/s (%.2f of the sink limit)",
-        throughput.deliveriesPerSecond(), throughput.ratioToSinkLimit());
+        "delivery throughput: %,.0f deliveries/s (%.2f of the sink limit, %.0f%% leased at publish)",
+        throughput.deliveriesPerSecond(),
+        throughput.ratioToSinkLimit(),
+        throughput.leasedAtPublish() * 100);
 
     startPhase("ingest");
     BenchReport.Ingest ingest = ingest(EventType.postSent, settings.backlog());
@@ -296,13 +302,16 @@ public final class Bench {
             many.rate / throughput.deliveriesPerSecond(),
             awaitLogged(fanOutWebhooks, many.deliveries),
             many.cpu,
+            many.leasedAtPublish,
             many.perSecond);
     say(
-        "fan-out to %d: %,.0f deliveries/s (%.2f of the sink limit, %.2f of fan-out 1)",
+        "fan-out to %d: %,.0f deliveries/s (%.2f of the sink limit, %.2f of fan-out 1, %.0f%% leased"
+            + " at publish)",
         fanOut.webhooks(),
         fanOut.deliveriesPerSecond(),
         fanOut.ratioToSinkLimit(),
-        fanOut.ratioToFanOut1());
+        fanOut.ratioToFanOut1(),
+        fanOut.leasedAtPublish() * 100);
 
     BenchReport.RetryWakeUp retryWakeUp = null;
     if (settings.nodes() == 2) {
@@ -406,6 +415,7 @@ public final class Bench {
       double seconds,
       double rate,
       BenchReport.CpuPerDelivery cpu,
+      double leasedAtPublish,
       List<Long> perSecond) {}
 
   /**
@@ -427,6 +437,7 @@ public final class Bench {
     long cap = Math.max(MAX_OUTSTANDING, 2L * eventsPerRequest * fanOut * publishers);
     AtomicLong reserved = new AtomicLong();
     CpuMark cpuStart = cpuMark();
+    Leased leasedStart = leased();
     long start = clock.nanos();
     long end = start + duration.toNanos();
     List<long[]> samples = new ArrayList<>();
@@ -461,7 +472,9 @@ public final class Bench {
 
     double seconds = Math.max(1e-3, (tally.lastNanos() - start) / 1e9);
     double rate = windowRate(samples, duration).orElse(deliveries / seconds);
-    return new Sustained(events, deliveries, seconds, rate, cpu, perSecond(samples));
+    double leasedAtPublish = leasedStart.atPublishUntil(leased());
+    return new Sustained(
+        events, deliveries, seconds, rate, cpu, leasedAtPublish, perSecond(samples));
   }
 
   /**
@@ -993,6 +1006,32 @@ public final class Bench {
           (end.benchNanos - benchNanos) / 1e3 / deliveries,
           databaseNanos < 0 ? null : (end.databaseNanos - databaseNanos) / 1e3 / deliveries);
     }
+  }
+
+  /** Payloads the measured node leased so far, at publish and by a claim. */
+  private record Leased(double atPublish, double byClaim) {
+    /**
+     * The share of the payloads leased between this and {@code end} that were leased at publish.
+     */
+    double atPublishUntil(Leased end) {
+      double live = end.atPublish - atPublish;
+      double total = live + end.byClaim - byClaim;
+      return total == 0 ? 0 : live / total;
+    }
+  }
+
+  private static final Pattern LEASED =
+      Pattern.compile(
+          "^hookwire_payloads_leased_total\\{[^}]*path=\"(live|claim)\"[^}]*} (\\S+)$",
+          Pattern.MULTILINE);
+
+  private Leased leased() {
+    Map<String, Double> byPath = new HashMap<>();
+    Matcher m = LEASED.matcher(publisher.metrics());
+    while (m.find()) {
+      byPath.put(m.group(1), Double.parseDouble(m.group(2)));
+    }
+    return new Leased(byPath.getOrDefault("live", 0.0), byPath.getOrDefault("claim", 0.0));
   }
 
   private CpuMark cpuMark() {

@@ -85,6 +85,8 @@ public record BenchReport(
    *     (or, in a phase too short for that, deliveries over the time from its start to the last
    *     arrival)
    * @param logged log entries the server wrote for the phase's webhook: every request is logged
+   * @param leasedAtPublish the share of the phase's payloads that the server leased at publish and
+   *     sent from memory; the others it wrote pending and claimed later
    */
   public record Throughput(
       long events,
@@ -94,6 +96,7 @@ public record BenchReport(
       double ratioToSinkLimit,
       long logged,
       CpuPerDelivery cpuPerDelivery,
+      double leasedAtPublish,
       List<Long> arrivalsPerSecond) {}
 
   public record Ingest(
@@ -135,6 +138,7 @@ public record BenchReport(
 
   /**
    * @param ratioToFanOut1 to the one-webhook phase's deliveries per second, per delivery
+   * @param leasedAtPublish as in {@link Throughput}
    */
   public record FanOut(
       int webhooks,
@@ -146,6 +150,7 @@ public record BenchReport(
       double ratioToFanOut1,
       long logged,
       CpuPerDelivery cpuPerDelivery,
+      double leasedAtPublish,
       List<Long> arrivalsPerSecond) {}
 
   /**

@@ -213,6 +213,19 @@ final class Publisher implements AutoCloseable {
     json.writeEndObject();
   }
 
+  /** The server's metrics, in Prometheus' text format. */
+  String metrics() {
+    try (Response response =
+        client.newCall(new Request.Builder().url(baseUrl + "/metrics").build()).execute()) {
+      if (response.code() != 200) {
+        throw new IllegalStateException("GET /metrics answered " + response.code());
+      }
+      return response.body().string();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private JsonNode call(Request.Builder request) {
     try (Response response =
         client.newCall(request.header("Authorization", authorization).build()).execute()) {

@@ -52,8 +52,8 @@ import org.slf4j.LoggerFactory;
  * <p>Requests run on virtual threads. A webhook has at most {@code concurrencyPerWebhook} requests
  * on the wire, started in the order its payloads reached its lane, and {@link #ROUNDS_AHEAD} times
  * that waiting, or what it was sent in the last {@link #HELD_SENDING} if more (a fast receiver's
- * backlog stays in memory); a webhook whose lane is over half full is left out of the next claim,
- * so one slow or failing endpoint never holds up the others. A batch whose lease would end before
+ * backlog stays in memory); a webhook whose lane is full is left out of the next claim, so one
+ * slow or failing endpoint never holds up the others. A batch whose lease would end before
  * its request could time out is not sent but given back (docs/proposals/0002-lease-at-publish.md).
  */
 public final class Dispatcher implements AutoCloseable {
@@ -131,6 +131,8 @@ public final class Dispatcher implements AutoCloseable {
   private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
   private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
   private final Map<String, String> openedSecrets = new ConcurrentHashMap<>();
+  private final Counter leasedLive;
+  private final Counter leasedByClaim;
 
   /**
    * Payloads leased to this node (taken at publish or claimed) and not yet recorded or released.
@@ -185,6 +187,8 @@ public final class Dispatcher implements AutoCloseable {
             Outcome.Delivered.class, outcomeCounter(metrics, "delivered"),
             Outcome.RetryAt.class, outcomeCounter(metrics, "retry"),
             Outcome.GaveUp.class, outcomeCounter(metrics, "failed"));
+    this.leasedLive = leasedCounter(metrics, "live");
+    this.leasedByClaim = leasedCounter(metrics, "claim");
     metrics.gauge("hookwire.payloads.in.flight", inFlight);
     Gauge.builder("hookwire.payloads.held.data", heldData, AtomicLong::get)
         .description("Characters of event data in this node's lanes, waiting or being sent")
@@ -203,6 +207,14 @@ public final class Dispatcher implements AutoCloseable {
             giveBackWaiting(webhookId);
           }
         });
+  }
+
+  private static Counter leasedCounter(MeterRegistry metrics, String path) {
+    return Counter.builder("hookwire.payloads.leased")
+        .description(
+            "Payloads this node leased: at publish, straight into a lane (live), or by a claim")
+        .tag("path", path)
+        .register(metrics);
   }
 
   private static Counter outcomeCounter(MeterRegistry metrics, String outcome) {
@@ -297,6 +309,7 @@ public final class Dispatcher implements AutoCloseable {
    * that they are committed. Nothing reads them back from the store.
    */
   public void handOver(List<Claim> leased) {
+    leasedLive.increment(leased.size());
     for (List<Claim> batch : batches(leased)) {
       lanes.get(batch.get(0).webhookId()).enqueue(batch);
     }
@@ -358,7 +371,7 @@ public final class Dispatcher implements AutoCloseable {
     }
     Set<String> busy =
         lanes.entrySet().stream()
-            .filter(e -> e.getValue().isOverHalfFull())
+            .filter(e -> e.getValue().isFull())
             .map(Map.Entry::getKey)
             .collect(Collectors.toSet());
     Instant now = clock.instant();
@@ -378,6 +391,7 @@ public final class Dispatcher implements AutoCloseable {
         store.claim(room, requestsPerWebhook, busy, now, now.plus(settings.lease()));
     inFlight.addAndGet(claims.size());
     heldData.addAndGet(dataLength(claims));
+    leasedByClaim.increment(claims.size());
     for (List<Claim> batch : batches(claims)) {
       Claim first = batch.get(0);
       lanes
@@ -671,13 +685,24 @@ public final class Dispatcher implements AutoCloseable {
       return payloads.get() == 0 && workers.get() == 0 && !spilled;
     }
 
-    boolean isOverHalfFull() {
-      return payloads.get() > capacity() / 2;
+    /**
+     * Whether the lane has no room for another round of its concurrency. A spilled lane is claimed
+     * for until it is full, not half full: only then can a claim find its webhook's store backlog
+     * drained and send later publishes the live way again. Stopping at half kept a lane fed by a
+     * steady producer spilled for good, and every payload of it went through the claim.
+     */
+    boolean isFull() {
+      return capacity() - payloads.get() < settings.concurrencyPerWebhook() * batchSize;
     }
 
-    /** Counts one more payload in this lane if it and the node have room for it. */
+    /**
+     * Counts one more payload in this lane if it and the node have room for it. A spilled lane
+     * takes new payloads only into its first half: the claim fills the rest from the store, oldest
+     * first, so older payloads get at least half of what the webhook is sent while newer ones keep
+     * the live path, and a steady producer no longer sends everything through the claim.
+     */
     boolean tryTake(int dataLength) {
-      if (spilled || payloads.get() >= capacity()) {
+      if (payloads.get() >= (spilled ? capacity() / 2 : capacity())) {
         spilled = true;
         return false;
       }
@@ -736,9 +761,9 @@ public final class Dispatcher implements AutoCloseable {
             sent.add(batch.size());
             heldData.addAndGet(-dataLength(batch));
             int left = payloads.addAndGet(-batch.size());
-            int half = capacity() / 2;
-            if (spilled && left <= half && left + batch.size() > half) {
-              // Half empty with more waiting in the store.
+            int full = capacity() - settings.concurrencyPerWebhook() * batchSize;
+            if (spilled && left <= full && left + batch.size() > full) {
+              // Room for a round with more waiting in the store.
               wake();
             }
           }

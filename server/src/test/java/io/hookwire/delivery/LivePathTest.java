@@ -87,6 +87,40 @@ class LivePathTest {
     }
   }
 
+  // A lane that spilled is claimed for until it is full again, not only once it is half empty:
+  // otherwise a producer that keeps more than half a lane outstanding keeps the lane spilled for
+  // good, and every later payload of the webhook goes through the store and the claim.
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aSpilledLaneIsClaimedForUntilItIsFull(StoreKind kind) {
+    try (TestServer server =
+            TestServer.start(
+                kind,
+                c -> ConfigEditor.of(c).concurrencyPerWebhook(1).build(),
+                b -> b.pollInterval(NO_POLLING));
+        RecordingReceiver receiver = new RecordingReceiver()) {
+      ApiClient api = server.api();
+      Hook hook = createWebhook(api, receiver.url("/hook"));
+      // Slow enough that the lane keeps its smallest size, 32 rounds of one request.
+      receiver.answerByDefault(Answer.after(Duration.ofMillis(300), 200));
+
+      publishNumbered(api, 100);
+      assertThat(payloads(server, hook.id(), "in_flight")).isEqualTo(32);
+      assertThat(payloads(server, hook.id(), "pending")).isEqualTo(68);
+
+      // The first answer leaves room for one more: the claim comes at once, with half a lane.
+      await().atMost(PATIENCE).until(() -> payloads(server, hook.id(), "in_flight"), n -> n > 32);
+      receiver.answerByDefault(Answer.after(Duration.ZERO, 200));
+      await().atMost(PATIENCE).until(() -> payloads(server, hook.id(), "delivered") == 100);
+      assertThat(leased(server, "live")).isEqualTo(32);
+      assertThat(leased(server, "claim")).isEqualTo(68);
+    }
+  }
+
+  private static double leased(TestServer server, String path) {
+    return metric(server, "hookwire_payloads_leased_total{path=\"" + path + "\"}");
+  }
+
   // Many webhooks waiting in the store share each claim, so each gets less than half its lane and
   // never wakes the claim by falling below half: the next claims must still come without a poll.
   @ParameterizedTest
@@ -232,7 +266,7 @@ class LivePathTest {
 
   private static double metric(TestServer server, String name) {
     String text = new ApiClient(server.baseUrl(), null, null).get("/metrics").text();
-    Matcher m = Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(text);
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\S+)$").matcher(text);
     assertThat(m.find()).as(name + " in " + text).isTrue();
     return Double.parseDouble(m.group(1));
   }

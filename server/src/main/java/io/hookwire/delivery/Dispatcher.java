@@ -52,9 +52,9 @@ import org.slf4j.LoggerFactory;
  * <p>Requests run on virtual threads. A webhook has at most {@code concurrencyPerWebhook} requests
  * on the wire, started in the order its payloads reached its lane, and {@link #ROUNDS_AHEAD} times
  * that waiting, or what it was sent in the last {@link #HELD_SENDING} if more (a fast receiver's
- * backlog stays in memory); a webhook whose lane is full is left out of the next claim, so one
- * slow or failing endpoint never holds up the others. A batch whose lease would end before
- * its request could time out is not sent but given back (docs/proposals/0002-lease-at-publish.md).
+ * backlog stays in memory); a webhook whose lane is full is left out of the next claim, so one slow
+ * or failing endpoint never holds up the others. A batch whose lease would end before its request
+ * could time out is not sent but given back (docs/proposals/0002-lease-at-publish.md).
  */
 public final class Dispatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);

@@ -1,17 +1,17 @@
 package io.hookwire;
 
 import io.hookwire.api.Api;
-import io.hookwire.api.Auth;
-import io.hookwire.api.Events;
-import io.hookwire.api.Json;
 import io.hookwire.api.RateLimiter;
-import io.hookwire.api.Webhooks;
 import io.hookwire.config.Config;
+import io.hookwire.core.Json;
 import io.hookwire.delivery.Dispatcher;
 import io.hookwire.delivery.Intake;
 import io.hookwire.delivery.OkHttpSender;
 import io.hookwire.security.SecretBox;
 import io.hookwire.security.TargetPolicy;
+import io.hookwire.service.Auth;
+import io.hookwire.service.Events;
+import io.hookwire.service.Webhooks;
 import io.hookwire.store.Store;
 import io.hookwire.store.Stores;
 import io.hookwire.ui.AdminUi;

@@ -1,11 +1,18 @@
 package io.hookwire.api;
 
 import io.hookwire.core.Account;
+import io.hookwire.core.Json;
+import io.hookwire.service.Auth;
+import io.hookwire.service.Events;
+import io.hookwire.service.NotFoundException;
+import io.hookwire.service.ValidationException;
+import io.hookwire.service.Webhooks;
 import io.hookwire.store.WebhookRow;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Predicate;
@@ -59,11 +66,13 @@ public final class Api {
 
     r.get(
         "/v2/webhook",
-        ctx -> ctx.json(Views.list(webhooks.list(id(ctx), params(ctx)), Views::webhook)));
+        ctx ->
+            ctx.json(
+                Views.list(webhooks.list(id(ctx), params(ctx).listWebhooks()), Views::webhook)));
     r.post(
         "/v2/webhook",
         ctx -> {
-          Webhooks.WithSecret created = webhooks.create(id(ctx), params(ctx));
+          Webhooks.WithSecret created = webhooks.create(id(ctx), params(ctx).webhookFields());
           ctx.json(
               Views.ok("Webhook", Views.webhook(created.row(), Optional.of(created.secret()))));
         });
@@ -87,13 +96,16 @@ public final class Api {
         "/v2/webhook/{id}/resend",
         ctx ->
             ctx.json(
-                Views.ok("Resent", webhooks.resend(id(ctx), ctx.pathParam("id"), params(ctx)))));
+                Views.ok(
+                    "Resent",
+                    webhooks.resend(id(ctx), ctx.pathParam("id"), params(ctx).input("since")))));
     r.get(
         "/v2/webhook-log/{id}",
         ctx ->
             ctx.json(
                 Views.list(
-                    webhooks.log(id(ctx), ctx.pathParam("id"), params(ctx)), Views::logEntry)));
+                    webhooks.log(id(ctx), ctx.pathParam("id"), params(ctx).paging()),
+                    Views::logEntry)));
 
     r.post(
         "/v2/event",
@@ -104,8 +116,9 @@ public final class Api {
                     Views.event(
                         events.publish(
                             id(ctx),
-                            params(ctx),
-                            Optional.ofNullable(ctx.header("Idempotency-Key")))))));
+                            params(ctx)
+                                .publishEvent(
+                                    Optional.ofNullable(ctx.header("Idempotency-Key"))))))));
     r.post(
         "/v2/events",
         ctx -> {
@@ -115,6 +128,14 @@ public final class Api {
 
     r.exception(
         ApiException.class, (e, ctx) -> ctx.status(e.status()).json(Views.error(e.errors())));
+    r.exception(
+        ValidationException.class, (e, ctx) -> ctx.status(400).json(Views.error(e.errors())));
+    r.exception(
+        NotFoundException.class,
+        (e, ctx) -> ctx.status(404).json(Views.error(Map.of("API", e.getMessage()))));
+    r.exception(
+        Json.Malformed.class,
+        (e, ctx) -> ctx.status(400).json(Views.error(Map.of("API", e.getMessage()))));
     r.exception(
         HttpResponseException.class,
         (e, ctx) -> {
@@ -148,7 +169,7 @@ public final class Api {
   }
 
   private void update(Context ctx) {
-    WebhookRow updated = webhooks.update(id(ctx), ctx.pathParam("id"), params(ctx));
+    WebhookRow updated = webhooks.update(id(ctx), ctx.pathParam("id"), params(ctx).webhookFields());
     ctx.json(webhook(updated));
   }
 

@@ -1,6 +1,7 @@
 package io.hookwire.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.hookwire.core.Json;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.util.List;

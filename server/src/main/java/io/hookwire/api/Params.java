@@ -3,10 +3,13 @@ package io.hookwire.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hookwire.core.Json;
+import io.hookwire.service.Input;
+import io.hookwire.service.ListWebhooks;
+import io.hookwire.service.PageRequest;
+import io.hookwire.service.PublishEvent;
+import io.hookwire.service.WebhookFields;
 import io.javalin.http.Context;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -14,8 +17,8 @@ import org.eclipse.jetty.util.UrlEncoded;
 
 /**
  * A request's parameters, whichever way they came: the query string, a form body (as the
- * reference's {@code curl -d} sends) or a JSON object body. Values are JSON nodes; form values are
- * strings.
+ * reference's {@code curl -d} sends) or a JSON object body, turned into the service's commands.
+ * Values are JSON nodes; form values are strings.
  */
 public final class Params {
   private final ObjectNode values;
@@ -53,21 +56,12 @@ public final class Params {
       }
       node.setAll((ObjectNode) json);
     } else if (contentType.startsWith("application/x-www-form-urlencoded")) {
-      node.setAll(urlEncoded(utf8(body, "the form body"), "the form body"));
+      node.setAll(urlEncoded(Json.utf8(body, "the form body"), "the form body"));
     } else {
       throw ApiException.general(
           415, "send parameters as application/x-www-form-urlencoded or application/json");
     }
     return new Params(node);
-  }
-
-  /** The text of {@code bytes}; refuses bytes that are not well-formed UTF-8, naming them. */
-  static String utf8(byte[] bytes, String what) {
-    try {
-      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
-    } catch (CharacterCodingException e) {
-      throw ApiException.general(400, what + " is not valid UTF-8");
-    }
   }
 
   /**
@@ -97,23 +91,9 @@ public final class Params {
     return values;
   }
 
-  public boolean has(String name) {
-    return values.has(name) && !values.get(name).isNull();
-  }
-
-  /** A string parameter; numbers and booleans are taken as their text. */
-  public Optional<String> string(String name) {
-    JsonNode v = values.get(name);
-    if (v == null || v.isNull()) {
-      return Optional.empty();
-    }
-    if (v.isTextual()) {
-      return Optional.of(v.textValue());
-    }
-    if (v.isNumber() || v.isBoolean()) {
-      return Optional.of(v.asText());
-    }
-    throw ApiException.invalid(name, name + " must be a string");
+  /** One parameter as a command's field. */
+  public Input input(String name) {
+    return Input.fromJson(values.get(name));
   }
 
   /** The raw JSON value, for parameters that take objects. */
@@ -121,35 +101,27 @@ public final class Params {
     return Optional.ofNullable(values.get(name)).filter(v -> !v.isNull());
   }
 
-  /** A 0/1 flag as the reference's {@code isEnabled}; {@code true}/{@code false} too. */
-  public Optional<Boolean> flag(String name) {
-    JsonNode v = values.get(name);
-    if (v == null || v.isNull()) {
-      return Optional.empty();
-    }
-    String text = v.asText().strip();
-    return switch (text) {
-      case "1", "true" -> Optional.of(true);
-      case "0", "false" -> Optional.of(false);
-      default -> throw ApiException.invalid(name, name + " must be 1 or 0");
-    };
+  WebhookFields webhookFields() {
+    return new WebhookFields(
+        input("name"),
+        input("description"),
+        input("event"),
+        input("url"),
+        input("isEnabled"),
+        input("retrySchedule"),
+        input("batchSize"));
   }
 
-  /** An integer parameter within bounds. */
-  public Optional<Integer> integer(String name, int min, int max) {
-    JsonNode v = values.get(name);
-    if (v == null || v.isNull()) {
-      return Optional.empty();
-    }
-    String text = v.isNumber() ? v.asText() : v.isTextual() ? v.textValue().strip() : "";
-    try {
-      int n = Integer.parseInt(text);
-      if (n >= min && n <= max) {
-        return Optional.of(n);
-      }
-    } catch (NumberFormatException e) {
-      // answered below
-    }
-    throw ApiException.invalid(name, name + " must be a whole number from " + min + " to " + max);
+  PageRequest paging() {
+    return new PageRequest(input("_page"), input("_count"));
+  }
+
+  ListWebhooks listWebhooks() {
+    return new ListWebhooks(input("event"), input("name"), input("_order"), paging());
+  }
+
+  PublishEvent publishEvent(Optional<String> idempotencyKey) {
+    return new PublishEvent(
+        input("event"), node("data"), idempotencyKey.map(Input::of).orElse(Input.absent()));
   }
 }

@@ -2,6 +2,7 @@ package io.hookwire.api;
 
 import io.hookwire.core.Account;
 import io.hookwire.core.Clocks;
+import io.hookwire.core.Json;
 import io.hookwire.core.Page;
 import io.hookwire.core.RetrySchedule;
 import io.hookwire.core.Webhook;

@@ -2,8 +2,8 @@ package io.hookwire.bench;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hookwire.api.Json;
 import io.hookwire.core.EventType;
+import io.hookwire.core.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,9 +1,9 @@
 package io.hookwire.cli;
 
-import io.hookwire.api.Auth;
-import io.hookwire.api.Json;
 import io.hookwire.core.Account;
+import io.hookwire.core.Json;
 import io.hookwire.security.ApiKeys;
+import io.hookwire.service.Auth;
 import io.hookwire.store.Store;
 import java.time.Instant;
 import java.util.LinkedHashMap;

@@ -1,12 +1,16 @@
 package io.hookwire.ui;
 
-import io.hookwire.api.ApiException;
-import io.hookwire.api.Auth;
-import io.hookwire.api.Params;
-import io.hookwire.api.Webhooks;
 import io.hookwire.core.Account;
 import io.hookwire.core.Page;
 import io.hookwire.core.Webhook;
+import io.hookwire.service.Auth;
+import io.hookwire.service.Input;
+import io.hookwire.service.ListWebhooks;
+import io.hookwire.service.NotFoundException;
+import io.hookwire.service.PageRequest;
+import io.hookwire.service.ValidationException;
+import io.hookwire.service.WebhookFields;
+import io.hookwire.service.Webhooks;
 import io.hookwire.store.LogEntry;
 import io.hookwire.store.WebhookRow;
 import io.hookwire.ui.Sessions.Notice;
@@ -185,16 +189,14 @@ public final class AdminUi {
     String name = Optional.ofNullable(ctx.queryParam("name")).orElse("").strip();
     String event = Optional.ofNullable(ctx.queryParam("event")).orElse("").strip();
     int pageNumber = pageNumber(ctx);
-    Map<String, String> query = new LinkedHashMap<>();
-    query.put("_page", Integer.toString(pageNumber));
-    query.put("_count", Integer.toString(WEBHOOKS_PER_PAGE));
-    if (!name.isEmpty()) {
-      query.put("name", name);
-    }
-    if (!event.isEmpty()) {
-      query.put("event", event);
-    }
-    Page<WebhookRow> found = webhooks.list(s.accountId(), Params.of(query));
+    Page<WebhookRow> found =
+        webhooks.list(
+            s.accountId(),
+            new ListWebhooks(
+                event.isEmpty() ? Input.absent() : Input.of(event),
+                name.isEmpty() ? Input.absent() : Input.of(name),
+                Input.absent(),
+                PageRequest.of(pageNumber, WEBHOOKS_PER_PAGE)));
     List<Pages.Listed> listed =
         found.items().stream()
             .map(
@@ -217,13 +219,10 @@ public final class AdminUi {
   private void create(Context ctx, Session s) {
     Map<String, String> values = formValues(ctx, true);
     try {
-      Webhooks.WithSecret created = webhooks.create(s.accountId(), Params.of(values));
+      Webhooks.WithSecret created = webhooks.create(s.accountId(), fields(values));
       s.secret(new OneTimeSecret(created.row().webhook().id(), created.secret(), false));
       seeOther(ctx, Pages.webhookPath(created.row().webhook().id()) + "/secret");
-    } catch (ApiException e) {
-      if (e.status() != 400) {
-        throw e;
-      }
+    } catch (ValidationException e) {
       ctx.status(400).html(pages.newWebhook(s, new Pages.Form(values, e.errors())));
     }
   }
@@ -238,13 +237,10 @@ public final class AdminUi {
     WebhookRow current = webhooks.get(s.accountId(), id);
     Map<String, String> values = formValues(ctx, false);
     try {
-      WebhookRow updated = webhooks.update(s.accountId(), id, Params.of(values));
+      WebhookRow updated = webhooks.update(s.accountId(), id, fields(values));
       s.notice(new Notice(false, "Saved “" + updated.webhook().name() + "”."));
       seeOther(ctx, ROOT + "/webhooks");
-    } catch (ApiException e) {
-      if (e.status() != 400) {
-        throw e;
-      }
+    } catch (ValidationException e) {
       ctx.status(400);
       renderEdit(ctx, s, current, new Pages.Form(values, e.errors()), Optional.empty());
     }
@@ -266,8 +262,7 @@ public final class AdminUi {
   private void setEnabled(Context ctx, Session s, boolean enabled) {
     String id = ctx.pathParam("id");
     long held = enabled ? webhooks.held(s.accountId(), id) : 0;
-    WebhookRow row =
-        webhooks.update(s.accountId(), id, Params.of(Map.of("isEnabled", enabled ? "1" : "0")));
+    WebhookRow row = webhooks.update(s.accountId(), id, WebhookFields.enabled(enabled));
     String name = row.webhook().name();
     s.notice(
         new Notice(
@@ -319,13 +314,7 @@ public final class AdminUi {
     Webhook w = webhooks.get(s.accountId(), id).webhook();
     int pageNumber = pageNumber(ctx);
     Page<LogEntry> entries =
-        webhooks.log(
-            s.accountId(),
-            id,
-            Params.of(
-                Map.of(
-                    "_page", Integer.toString(pageNumber),
-                    "_count", Integer.toString(LOG_PER_PAGE))));
+        webhooks.log(s.accountId(), id, PageRequest.of(pageNumber, LOG_PER_PAGE));
     ctx.html(
         pages.log(
             s,
@@ -339,7 +328,7 @@ public final class AdminUi {
 
   private void resend(Context ctx, Session s) {
     String id = ctx.pathParam("id");
-    int resent = webhooks.resend(s.accountId(), id, Params.of(Map.of()));
+    int resent = webhooks.resend(s.accountId(), id, Input.absent());
     s.notice(
         new Notice(
             false,
@@ -409,16 +398,14 @@ public final class AdminUi {
     void run() throws Exception;
   }
 
-  /** The API's exceptions become pages here: its JSON error handler is for {@code /v2}. */
+  /** The service's refusals become pages here. */
   private void run(Context ctx, Optional<Session> session, Body body) {
     try {
       body.run();
-    } catch (ApiException e) {
-      String message = e.errors().values().stream().findFirst().orElse("request refused");
-      if (e.status() == 404) {
-        message = message + ". It may have been deleted.";
-      }
-      refuse(ctx, session, e.status(), message);
+    } catch (ValidationException e) {
+      refuse(ctx, session, 400, e.errors().values().stream().findFirst().orElse("request refused"));
+    } catch (NotFoundException e) {
+      refuse(ctx, session, 404, e.getMessage() + ". It may have been deleted.");
     } catch (Exception e) {
       log.error("{} {} failed", ctx.method(), ctx.path(), e);
       refuse(ctx, session, 500, "Something went wrong on the server. Try again in a moment.");
@@ -471,7 +458,19 @@ public final class AdminUi {
     ctx.redirect(location, HttpStatus.SEE_OTHER);
   }
 
-  /** The form's fields that the API takes; blanks left out where the API would say "required". */
+  /** A webhook form's fields as a command. */
+  private static WebhookFields fields(Map<String, String> values) {
+    return new WebhookFields(
+        Input.ofNullable(values.get("name")),
+        Input.ofNullable(values.get("description")),
+        Input.ofNullable(values.get("event")),
+        Input.ofNullable(values.get("url")),
+        Input.ofNullable(values.get("isEnabled")),
+        Input.ofNullable(values.get("retrySchedule")),
+        Input.ofNullable(values.get("batchSize")));
+  }
+
+  /** The form's fields that a webhook takes; blanks left out where they would be "required". */
   private static Map<String, String> formValues(Context ctx, boolean creating) {
     Map<String, String> values = new LinkedHashMap<>();
     for (String field : List.of("name", "description", "event", "url", "retrySchedule")) {
@@ -514,7 +513,7 @@ public final class AdminUi {
     try {
       return Math.max(0, Integer.parseInt(text.strip()));
     } catch (NumberFormatException e) {
-      throw ApiException.invalid("_page", "_page must be a whole number from 0");
+      throw ValidationException.of("_page", "_page must be a whole number from 0");
     }
   }
 

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hookwire.config.Config;
+import io.hookwire.service.Webhooks;
 import io.hookwire.testing.ApiClient;
 import io.hookwire.testing.ApiClient.Answer;
 import io.hookwire.testing.ConfigEditor;

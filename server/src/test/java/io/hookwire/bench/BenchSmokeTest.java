@@ -3,8 +3,8 @@ package io.hookwire.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hookwire.api.Json;
 import io.hookwire.cli.Main;
+import io.hookwire.core.Json;
 import io.hookwire.testing.StoreKind;
 import java.io.PrintWriter;
 import java.io.StringWriter;

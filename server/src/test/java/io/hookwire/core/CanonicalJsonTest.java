@@ -2,7 +2,6 @@ package io.hookwire.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hookwire.api.Json;
 import io.hookwire.testing.NodeJs;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
-package io.hookwire.api;
+package io.hookwire.service;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Collects every invalid field of a request, so one answer names them all. */
+/** Collects every invalid field of a command, so one answer names them all. */
 final class FieldErrors {
   private final Map<String, String> errors = new LinkedHashMap<>();
 
@@ -17,7 +17,7 @@ final class FieldErrors {
 
   void throwIfAny() {
     if (!errors.isEmpty()) {
-      throw new ApiException(400, errors);
+      throw new ValidationException(errors);
     }
   }
 }

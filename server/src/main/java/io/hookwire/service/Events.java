@@ -1,9 +1,9 @@
-package io.hookwire.api;
+package io.hookwire.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hookwire.core.CanonicalJson;
 import io.hookwire.core.EventType;
+import io.hookwire.core.Json;
 import io.hookwire.delivery.Intake;
 import io.hookwire.store.NewEvent;
 import io.hookwire.store.PublishedEvent;
@@ -28,9 +28,9 @@ public final class Events {
     this.maxDataBytes = maxDataBytes;
   }
 
-  public PublishedEvent publish(String accountId, Params p, Optional<String> idempotencyKey) {
+  public PublishedEvent publish(String accountId, PublishEvent command) {
     FieldErrors errors = new FieldErrors();
-    NewEvent event = read(p::string, p::node, idempotencyKey, "", errors);
+    NewEvent event = read(command, "", errors);
     errors.throwIfAny();
     return store(accountId, List.of(event)).get(0);
   }
@@ -40,10 +40,10 @@ public final class Events {
    */
   public List<PublishedEvent> publishBatch(String accountId, JsonNode array) {
     if (!array.isArray()) {
-      throw ApiException.general(400, "the body must be a JSON array of events");
+      throw ValidationException.general("the body must be a JSON array of events");
     }
     if (array.isEmpty() || array.size() > MAX_BATCH) {
-      throw ApiException.general(400, "send from 1 to " + MAX_BATCH + " events at a time");
+      throw ValidationException.general("send from 1 to " + MAX_BATCH + " events at a time");
     }
     FieldErrors errors = new FieldErrors();
     List<NewEvent> events = new ArrayList<>(array.size());
@@ -54,14 +54,14 @@ public final class Events {
         errors.add("events[" + i + "]", "each event must be an object");
         continue;
       }
-      Params itemParams = Params.of((ObjectNode) item);
-      Optional<String> key = Optional.empty();
-      try {
-        key = itemParams.string("idempotencyKey");
-      } catch (ApiException e) {
-        errors.add(prefix + "idempotencyKey", "idempotencyKey must be a string");
-      }
-      events.add(read(itemParams::string, itemParams::node, key, prefix, errors));
+      events.add(
+          read(
+              new PublishEvent(
+                  Input.fromJson(item.get("event")),
+                  Optional.ofNullable(item.get("data")).filter(d -> !d.isNull()),
+                  Input.fromJson(item.get("idempotencyKey"))),
+              prefix,
+              errors));
     }
     errors.throwIfAny();
     return store(accountId, events);
@@ -71,39 +71,30 @@ public final class Events {
     return intake.publish(accountId, events);
   }
 
-  private interface Field<T> {
-    Optional<T> get(String name);
-  }
-
-  private NewEvent read(
-      Field<String> strings,
-      Field<JsonNode> nodes,
-      Optional<String> idempotencyKey,
-      String prefix,
-      FieldErrors errors) {
+  private NewEvent read(PublishEvent command, String prefix, FieldErrors errors) {
+    if (command.idempotencyKey() instanceof Input.NotText) {
+      errors.add(prefix + "idempotencyKey", "idempotencyKey must be a string");
+    }
     Optional<EventType> type = Optional.empty();
-    try {
-      Optional<String> name = strings.get("event");
-      if (name.isEmpty()) {
-        errors.add(prefix + "event", "event is required");
-      } else {
-        type = EventType.parse(name.get().strip());
+    switch (command.event()) {
+      case Input.Absent absent -> errors.add(prefix + "event", "event is required");
+      case Input.NotText notText -> errors.add(prefix + "event", "event must be a string");
+      case Input.Text text -> {
+        type = EventType.parse(text.value().strip());
         if (type.isEmpty()) {
           errors.add(prefix + "event", "event must be one of the supported event types");
         }
       }
-    } catch (ApiException e) {
-      errors.add(prefix + "event", "event must be a string");
     }
     String data = "{}";
-    Optional<JsonNode> node = nodes.get("data");
+    Optional<JsonNode> node = command.data();
     if (node.isPresent()) {
       JsonNode value = node.get();
       if (value.isTextual()) {
         // A form body carries the data as a JSON string.
         try {
           value = Json.parse(value.textValue().getBytes(StandardCharsets.UTF_8));
-        } catch (ApiException e) {
+        } catch (Json.Malformed e) {
           errors.add(prefix + "data", "data must be a JSON object");
           value = null;
         }
@@ -117,6 +108,7 @@ public final class Events {
         }
       }
     }
+    Optional<String> idempotencyKey = command.idempotencyKey().text();
     if (idempotencyKey.isPresent() && !IDEMPOTENCY_KEY.matcher(idempotencyKey.get()).matches()) {
       errors.add(
           prefix + "idempotencyKey",

@@ -1,4 +1,4 @@
-package io.hookwire.api;
+package io.hookwire.core;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -8,8 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 
-/** The one Jackson mapper: strict on input, so bad JSON is a 400, never a guess. */
+/** The one Jackson mapper: strict on input, so bad JSON is refused, never a guess. */
 public final class Json {
   /** Deeper documents are an attack, not an event. */
   private static final int MAX_NESTING = 64;
@@ -27,32 +30,54 @@ public final class Json {
             StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build());
   }
 
-  private Json() {}
-
-  /**
-   * @throws ApiException 400 naming what is wrong, for any malformed input
-   */
-  public static JsonNode parse(byte[] body) {
-    // Jackson would quietly turn some malformed bytes into U+FFFD and store that.
-    Params.utf8(body, "the body");
-    try {
-      JsonNode node = MAPPER.readTree(body);
-      if (node == null || node.isMissingNode()) {
-        throw ApiException.general(400, "the body is empty");
-      }
-      return node;
-    } catch (JsonProcessingException e) {
-      throw ApiException.general(400, "malformed JSON: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw ApiException.general(400, "unreadable body");
+  /** Input that is not what it claims to be, with a message for whoever sent it. */
+  public static final class Malformed extends RuntimeException {
+    public Malformed(String message) {
+      super(message, null, false, false);
     }
   }
 
+  private Json() {}
+
+  /**
+   * @throws Malformed naming what is wrong, for any malformed input
+   */
+  public static JsonNode parse(byte[] body) {
+    // Jackson would quietly turn some malformed bytes into U+FFFD and store that.
+    utf8(body, "the body");
+    try {
+      JsonNode node = MAPPER.readTree(body);
+      if (node == null || node.isMissingNode()) {
+        throw new Malformed("the body is empty");
+      }
+      return node;
+    } catch (JsonProcessingException e) {
+      throw new Malformed("malformed JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new Malformed("unreadable body");
+    }
+  }
+
+  /** JSON this process stored or wrote itself: a failure is a bug, not bad input. */
   public static JsonNode parse(String text) {
     try {
       return MAPPER.readTree(text);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("stored JSON does not parse", e);
+    }
+  }
+
+  /**
+   * The text of {@code bytes}.
+   *
+   * @param what how to name the bytes if they are not well-formed UTF-8
+   * @throws Malformed if they are not
+   */
+  public static String utf8(byte[] bytes, String what) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw new Malformed(what + " is not valid UTF-8");
     }
   }
 }

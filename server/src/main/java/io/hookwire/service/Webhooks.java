@@ -1,4 +1,4 @@
-package io.hookwire.api;
+package io.hookwire.service;
 
 import io.hookwire.core.EventType;
 import io.hookwire.core.Ids;
@@ -25,8 +25,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What an account can do with its webhooks, validated. The REST API and the admin pages both go
- * through here, so they accept and refuse exactly the same things in the same words.
+ * What an account can do with its webhooks, validated. The REST API and the admin pages each turn
+ * their input into the same commands ({@link WebhookFields}, {@link ListWebhooks}, {@link
+ * PageRequest}), so they accept and refuse exactly the same things in the same words: {@link
+ * ValidationException} for what the caller can fix, {@link NotFoundException} for what is not
+ * there.
  */
 public final class Webhooks {
   public static final int MAX_NAME = 255;
@@ -63,25 +66,26 @@ public final class Webhooks {
     this.wakeDispatcher = wakeDispatcher;
   }
 
-  public WithSecret create(String accountId, Params p) {
+  public WithSecret create(String accountId, WebhookFields f) {
     FieldErrors errors = new FieldErrors();
-    Optional<EventType> event = event(p, errors);
-    if (!p.has("event") && !errors.has("event")) {
+    Optional<EventType> event = event(f.event(), errors);
+    if (!f.event().isPresent()) {
       errors.add("event", "event is required");
     }
-    Optional<String> name = text(p, "name", MAX_NAME, false, errors);
+    Optional<String> name = text(f.name(), "name", MAX_NAME, false, errors);
     if (name.isEmpty() && !errors.has("name")) {
       errors.add("name", "name is required");
     }
-    Optional<String> url = url(p, errors);
-    if (!p.has("url") && !errors.has("url")) {
+    Optional<String> url = url(f.url(), errors);
+    if (!f.url().isPresent()) {
       errors.add("url", "url is required");
     }
-    Optional<String> description = text(p, "description", MAX_DESCRIPTION, true, errors);
-    Optional<Boolean> enabled = guard(() -> p.flag("isEnabled"), "isEnabled", errors);
-    Optional<Optional<RetrySchedule>> schedule = retrySchedule(p, errors);
+    Optional<String> description =
+        text(f.description(), "description", MAX_DESCRIPTION, true, errors);
+    Optional<Boolean> enabled = flag(f.isEnabled(), "isEnabled", errors);
+    Optional<Optional<RetrySchedule>> schedule = retrySchedule(f.retrySchedule(), errors);
     Optional<Integer> batchSize =
-        guard(() -> p.integer("batchSize", 1, Webhook.MAX_BATCH_SIZE), "batchSize", errors);
+        integer(f.batchSize(), "batchSize", 1, Webhook.MAX_BATCH_SIZE, errors);
     errors.throwIfAny();
 
     Instant now = clock.instant();
@@ -113,24 +117,22 @@ public final class Webhooks {
 
   public WebhookRow get(String accountId, String webhookId) {
     if (!Ids.WEBHOOK.matches(webhookId)) {
-      throw ApiException.notFound("Webhook");
+      throw notFound();
     }
-    return store
-        .findWebhook(accountId, webhookId)
-        .orElseThrow(() -> ApiException.notFound("Webhook"));
+    return store.findWebhook(accountId, webhookId).orElseThrow(Webhooks::notFound);
   }
 
-  public Page<WebhookRow> list(String accountId, Params p) {
+  public Page<WebhookRow> list(String accountId, ListWebhooks q) {
     FieldErrors errors = new FieldErrors();
-    Optional<EventType> event = event(p, errors);
-    Optional<String> name = guard(() -> p.string("name"), "name", errors);
+    Optional<EventType> event = event(q.event(), errors);
+    Optional<String> name = string(q.name(), "name", errors);
     if (name.isPresent() && (hasControl(name.get(), false) || hasLoneSurrogate(name.get()))) {
       // No name can contain them, and PostgreSQL refuses a NUL in any text.
       errors.add("name", "name must not contain control characters");
       name = Optional.empty();
     }
     Optional<WebhookOrder> order = Optional.empty();
-    Optional<String> orderText = guard(() -> p.string("_order"), "_order", errors);
+    Optional<String> orderText = string(q.order(), "_order", errors);
     if (orderText.isPresent()) {
       order = WebhookOrder.parse(orderText.get());
       if (order.isEmpty()) {
@@ -140,7 +142,7 @@ public final class Webhooks {
                 + " modified");
       }
     }
-    int[] paging = paging(p, errors);
+    int[] paging = paging(q.paging(), errors);
     errors.throwIfAny();
     return store.listWebhooks(
         accountId,
@@ -152,23 +154,23 @@ public final class Webhooks {
             paging[1]));
   }
 
-  public WebhookRow update(String accountId, String webhookId, Params p) {
+  public WebhookRow update(String accountId, String webhookId, WebhookFields f) {
     get(accountId, webhookId);
     FieldErrors errors = new FieldErrors();
     WebhookChanges changes =
         new WebhookChanges(
-            text(p, "name", MAX_NAME, false, errors),
-            text(p, "description", MAX_DESCRIPTION, true, errors),
-            event(p, errors),
-            url(p, errors),
-            guard(() -> p.flag("isEnabled"), "isEnabled", errors),
-            retrySchedule(p, errors),
-            guard(() -> p.integer("batchSize", 1, Webhook.MAX_BATCH_SIZE), "batchSize", errors));
+            text(f.name(), "name", MAX_NAME, false, errors),
+            text(f.description(), "description", MAX_DESCRIPTION, true, errors),
+            event(f.event(), errors),
+            url(f.url(), errors),
+            flag(f.isEnabled(), "isEnabled", errors),
+            retrySchedule(f.retrySchedule(), errors),
+            integer(f.batchSize(), "batchSize", 1, Webhook.MAX_BATCH_SIZE, errors));
     errors.throwIfAny();
     WebhookRow updated =
         store
             .updateWebhook(accountId, webhookId, changes, clock.instant())
-            .orElseThrow(() -> ApiException.notFound("Webhook"));
+            .orElseThrow(Webhooks::notFound);
     if (changes.enabled().orElse(false)) {
       wakeDispatcher.run();
     }
@@ -178,7 +180,7 @@ public final class Webhooks {
   public void delete(String accountId, String webhookId) {
     get(accountId, webhookId);
     if (!store.deleteWebhook(accountId, webhookId)) {
-      throw ApiException.notFound("Webhook");
+      throw notFound();
     }
   }
 
@@ -199,23 +201,28 @@ public final class Webhooks {
                 current.secretSealed(),
                 now.plus(rotationGrace),
                 now)
-            .orElseThrow(() -> ApiException.notFound("Webhook"));
+            .orElseThrow(Webhooks::notFound);
     return new WithSecret(rotated, secret);
   }
 
-  /** Re-queues failed payloads, all or those created at or after {@code since}. */
-  public int resend(String accountId, String webhookId, Params p) {
+  /**
+   * Re-queues failed payloads, all or those created at or after {@code since} ({@code YYYY-MM-DD
+   * HH:MM:SS} or {@code YYYY-MM-DD}, UTC).
+   */
+  public int resend(String accountId, String webhookId, Input since) {
     get(accountId, webhookId);
-    Optional<Instant> since = p.string("since").map(Webhooks::date);
-    int resent = store.resend(accountId, webhookId, since, clock.instant());
+    FieldErrors errors = new FieldErrors();
+    Optional<Instant> from = string(since, "since", errors).map(Webhooks::date);
+    errors.throwIfAny();
+    int resent = store.resend(accountId, webhookId, from, clock.instant());
     wakeDispatcher.run();
     return resent;
   }
 
-  public Page<LogEntry> log(String accountId, String webhookId, Params p) {
+  public Page<LogEntry> log(String accountId, String webhookId, PageRequest page) {
     get(accountId, webhookId);
     FieldErrors errors = new FieldErrors();
-    int[] paging = paging(p, errors);
+    int[] paging = paging(page, errors);
     errors.throwIfAny();
     return store.log(accountId, webhookId, paging[0], paging[1]);
   }
@@ -233,10 +240,14 @@ public final class Webhooks {
     return accountId + "/" + webhookId;
   }
 
-  // Validation of each parameter; each adds to errors rather than failing at the first.
+  private static NotFoundException notFound() {
+    return new NotFoundException("Webhook");
+  }
 
-  private static Optional<EventType> event(Params p, FieldErrors errors) {
-    Optional<String> value = guard(() -> p.string("event"), "event", errors);
+  // Validation of each field; each adds to errors rather than failing at the first.
+
+  private static Optional<EventType> event(Input input, FieldErrors errors) {
+    Optional<String> value = string(input, "event", errors);
     if (value.isEmpty()) {
       return Optional.empty();
     }
@@ -247,8 +258,8 @@ public final class Webhooks {
     return type;
   }
 
-  private Optional<String> url(Params p, FieldErrors errors) {
-    Optional<String> value = guard(() -> p.string("url"), "url", errors);
+  private Optional<String> url(Input input, FieldErrors errors) {
+    Optional<String> value = string(input, "url", errors);
     if (value.isEmpty()) {
       return Optional.empty();
     }
@@ -258,13 +269,55 @@ public final class Webhooks {
     return why.isPresent() ? Optional.empty() : Optional.of(url);
   }
 
+  /** The text given, if any; a value that is not text is an error. */
+  private static Optional<String> string(Input input, String field, FieldErrors errors) {
+    if (input instanceof Input.NotText) {
+      errors.add(field, field + " must be a string");
+    }
+    return input.text();
+  }
+
+  /** A 0/1 flag as the reference's {@code isEnabled}; {@code true}/{@code false} too. */
+  private static Optional<Boolean> flag(Input input, String field, FieldErrors errors) {
+    if (!input.isPresent()) {
+      return Optional.empty();
+    }
+    switch (input.text().orElse("").strip()) {
+      case "1", "true":
+        return Optional.of(true);
+      case "0", "false":
+        return Optional.of(false);
+      default:
+        errors.add(field, field + " must be 1 or 0");
+        return Optional.empty();
+    }
+  }
+
+  /** A whole number within bounds. */
+  private static Optional<Integer> integer(
+      Input input, String field, int min, int max, FieldErrors errors) {
+    if (!input.isPresent()) {
+      return Optional.empty();
+    }
+    try {
+      int n = Integer.parseInt(input.text().orElse("").strip());
+      if (n >= min && n <= max) {
+        return Optional.of(n);
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    errors.add(field, field + " must be a whole number from " + min + " to " + max);
+    return Optional.empty();
+  }
+
   /**
    * A name or description: stripped, bounded, free of control characters (a description may have
    * line breaks and tabs).
    */
   private static Optional<String> text(
-      Params p, String field, int max, boolean multiline, FieldErrors errors) {
-    Optional<String> value = guard(() -> p.string(field), field, errors);
+      Input input, String field, int max, boolean multiline, FieldErrors errors) {
+    Optional<String> value = string(input, field, errors);
     if (value.isEmpty()) {
       return Optional.empty();
     }
@@ -305,8 +358,8 @@ public final class Webhooks {
   }
 
   /** Present-and-empty means "back to the server-wide schedule". */
-  private static Optional<Optional<RetrySchedule>> retrySchedule(Params p, FieldErrors errors) {
-    Optional<String> value = guard(() -> p.string("retrySchedule"), "retrySchedule", errors);
+  private static Optional<Optional<RetrySchedule>> retrySchedule(Input input, FieldErrors errors) {
+    Optional<String> value = string(input, "retrySchedule", errors);
     if (value.isEmpty()) {
       return Optional.empty();
     }
@@ -321,9 +374,9 @@ public final class Webhooks {
     }
   }
 
-  private static int[] paging(Params p, FieldErrors errors) {
-    int page = guard(() -> p.integer("_page", 0, MAX_PAGE), "_page", errors).orElse(0);
-    Optional<Integer> count = guard(() -> p.integer("_count", 1, 100), "_count", errors);
+  private static int[] paging(PageRequest p, FieldErrors errors) {
+    int page = integer(p.page(), "_page", 0, MAX_PAGE, errors).orElse(0);
+    Optional<Integer> count = integer(p.count(), "_count", 1, 100, errors);
     if (count.isPresent() && !PAGE_SIZES.contains(count.get())) {
       errors.add("_count", "_count must be one of 20, 25, 50, 100");
     }
@@ -339,21 +392,7 @@ public final class Webhooks {
       }
       return LocalDateTime.parse(t.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
     } catch (DateTimeParseException e) {
-      throw ApiException.invalid("since", "since must be a date: YYYY-MM-DD HH:MM:SS (UTC)");
-    }
-  }
-
-  private interface Read<T> {
-    Optional<T> read();
-  }
-
-  /** Runs one parameter's parse, turning its error into a field error. */
-  private static <T> Optional<T> guard(Read<T> read, String field, FieldErrors errors) {
-    try {
-      return read.read();
-    } catch (ApiException e) {
-      e.errors().forEach(errors::add);
-      return Optional.empty();
+      throw ValidationException.of("since", "since must be a date: YYYY-MM-DD HH:MM:SS (UTC)");
     }
   }
 }

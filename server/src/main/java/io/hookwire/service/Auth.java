@@ -1,4 +1,4 @@
-package io.hookwire.api;
+package io.hookwire.service;
 
 import io.hookwire.core.Account;
 import io.hookwire.core.Ids;

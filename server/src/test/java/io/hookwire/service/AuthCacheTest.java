@@ -1,4 +1,4 @@
-package io.hookwire.api;
+package io.hookwire.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

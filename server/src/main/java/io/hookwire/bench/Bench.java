@@ -4,6 +4,7 @@ import io.hookwire.Hookwire;
 import io.hookwire.config.Config;
 import io.hookwire.core.Account;
 import io.hookwire.core.EventType;
+import io.hookwire.core.PayloadState;
 import io.hookwire.delivery.Envelope;
 import io.hookwire.delivery.OkHttpSender;
 import io.hookwire.delivery.Response;
@@ -258,7 +259,7 @@ public final class Bench {
     startPhase("ingest");
     BenchReport.Ingest ingest = ingest(EventType.postSent, settings.backlog());
     endPhase("ingest");
-    long heldCount = store.countPayloads(accountId, held, "held");
+    long heldCount = store.countPayloads(accountId, held, PayloadState.held);
     if (heldCount != settings.backlog()) {
       throw new IllegalStateException(
           "the ingest phase left " + heldCount + " held payloads, not " + settings.backlog());

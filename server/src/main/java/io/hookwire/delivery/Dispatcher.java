@@ -1,6 +1,7 @@
 package io.hookwire.delivery;
 
 import io.hookwire.core.Ids;
+import io.hookwire.core.PayloadState;
 import io.hookwire.core.RetrySchedule;
 import io.hookwire.security.SecretBox;
 import io.hookwire.signing.Signer;
@@ -548,19 +549,19 @@ public final class Dispatcher implements AutoCloseable {
 
   private static AttemptRecord record(
       Claim c, Instant sentAt, Response response, Outcome outcome, Instant now) {
-    String state;
+    PayloadState state;
     Instant dueAt;
     switch (outcome) {
       case Outcome.Delivered d -> {
-        state = "delivered";
+        state = PayloadState.delivered;
         dueAt = now;
       }
       case Outcome.RetryAt r -> {
-        state = "pending";
+        state = PayloadState.pending;
         dueAt = r.at();
       }
       case Outcome.GaveUp g -> {
-        state = "failed";
+        state = PayloadState.failed;
         dueAt = now;
       }
     }

@@ -3,6 +3,7 @@ package io.hookwire.service;
 import io.hookwire.core.EventType;
 import io.hookwire.core.Ids;
 import io.hookwire.core.Page;
+import io.hookwire.core.PayloadState;
 import io.hookwire.core.RetrySchedule;
 import io.hookwire.core.Webhook;
 import io.hookwire.security.SecretBox;
@@ -228,11 +229,11 @@ public final class Webhooks {
   }
 
   public long held(String accountId, String webhookId) {
-    return store.countPayloads(accountId, webhookId, "held");
+    return store.countPayloads(accountId, webhookId, PayloadState.held);
   }
 
   public long failed(String accountId, String webhookId) {
-    return store.countPayloads(accountId, webhookId, "failed");
+    return store.countPayloads(accountId, webhookId, PayloadState.failed);
   }
 
   /** Binds a sealed secret to its row: copied onto another webhook, it does not decrypt. */

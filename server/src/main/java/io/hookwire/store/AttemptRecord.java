@@ -1,11 +1,12 @@
 package io.hookwire.store;
 
+import io.hookwire.core.PayloadState;
 import java.time.Instant;
 
 /**
  * What one attempt to deliver one payload came to, as the store keeps it.
  *
- * @param nextState {@code delivered}, {@code pending} (retry at {@code dueAt}) or {@code failed}
+ * @param nextState delivered, pending (retry at {@code dueAt}) or failed
  * @param responseCode 0 when no response came
  */
 public record AttemptRecord(
@@ -19,5 +20,5 @@ public record AttemptRecord(
     long executionMicros,
     String error,
     String responseBody,
-    String nextState,
+    PayloadState nextState,
     Instant dueAt) {}

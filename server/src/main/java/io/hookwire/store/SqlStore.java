@@ -410,7 +410,7 @@ abstract class SqlStore implements Store {
   }
 
   @Override
-  public long countPayloads(String accountId, String webhookId, String state) {
+  public long countPayloads(String accountId, String webhookId, PayloadState state) {
     return jdbi.withHandle(
         h ->
             h.createQuery(
@@ -419,7 +419,7 @@ abstract class SqlStore implements Store {
                     WHERE account_id = ? AND webhook_id = ? AND state = ?""")
                 .bind(0, accountId)
                 .bind(1, webhookId)
-                .bind(2, state)
+                .bind(2, state.name())
                 .mapTo(Long.class)
                 .one());
   }
@@ -715,7 +715,7 @@ abstract class SqlStore implements Store {
     }
     Optional<Instant> firstRetry =
         attempts.stream()
-            .filter(a -> a.nextState().equals(PayloadState.pending.name()))
+            .filter(a -> a.nextState() == PayloadState.pending)
             .map(AttemptRecord::dueAt)
             .min(Instant::compareTo);
     useWrite(
@@ -797,7 +797,7 @@ abstract class SqlStore implements Store {
   private static void setStates(Handle h, List<AttemptRecord> attempts) {
     try (JdbcBatch states = JdbcBatch.of(h, SET_STATE)) {
       for (AttemptRecord a : attempts) {
-        String next = a.nextState();
+        String next = a.nextState().name();
         states
             .number(a.attempt())
             .text(next)
@@ -832,7 +832,7 @@ abstract class SqlStore implements Store {
                   WHERE account_id = :account AND webhook_id = :webhook AND state = 'failed'
                     AND created >= :since""")
               // A disabled webhook keeps them held until it is enabled.
-              .bind("state", enabled ? "pending" : "held")
+              .bind("state", (enabled ? PayloadState.pending : PayloadState.held).name())
               .bind("account", accountId)
               .bind("webhook", webhookId)
               .bind("since", since.map(Instant::toEpochMilli).orElse(Long.MIN_VALUE))

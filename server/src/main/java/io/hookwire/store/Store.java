@@ -2,6 +2,7 @@ package io.hookwire.store;
 
 import io.hookwire.core.Account;
 import io.hookwire.core.Page;
+import io.hookwire.core.PayloadState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -49,7 +50,7 @@ public interface Store extends AutoCloseable {
       Instant previousUntil,
       Instant now);
 
-  long countPayloads(String accountId, String webhookId, String state);
+  long countPayloads(String accountId, String webhookId, PayloadState state);
 
   // Events
 

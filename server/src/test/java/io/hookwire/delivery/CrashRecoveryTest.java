@@ -6,6 +6,7 @@ import static io.hookwire.delivery.Deliveries.publishNumbered;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hookwire.core.PayloadState;
 import io.hookwire.store.Store;
 import io.hookwire.store.Stores;
 import io.hookwire.testing.ApiClient;
@@ -60,7 +61,8 @@ class CrashRecoveryTest {
       assertThat(distinctReceived(receiver)).isLessThan(EVENTS);
       // The kill caught payloads leased and on their way: only their lease brings them back.
       try (Store store = Stores.open(database, dataDir, 2)) {
-        assertThat(store.countPayloads(account.accountId(), hook.id(), "in_flight")).isPositive();
+        assertThat(store.countPayloads(account.accountId(), hook.id(), PayloadState.in_flight))
+            .isPositive();
       }
 
       try (ServerProcess restarted =

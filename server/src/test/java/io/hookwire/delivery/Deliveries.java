@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hookwire.core.PayloadState;
 import io.hookwire.testing.ApiClient;
 import io.hookwire.testing.RecordingReceiver.Received;
 import io.hookwire.testing.TestServer;
@@ -75,7 +76,10 @@ final class Deliveries {
   }
 
   static long payloads(TestServer server, String webhookId, String state) {
-    return server.server.store().countPayloads(server.accountId, webhookId, state);
+    return server
+        .server
+        .store()
+        .countPayloads(server.accountId, webhookId, PayloadState.valueOf(state));
   }
 
   /** Payloads of the webhook that may still be sent: pending, in flight or held. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookwire.core.EventType;
 import io.hookwire.core.Ids;
+import io.hookwire.core.PayloadState;
 import io.hookwire.core.Webhook;
 import io.hookwire.store.Claim;
 import io.hookwire.store.NewEvent;
@@ -46,7 +47,7 @@ class LeaseTest {
       List<Claim> again = claim(store, T0.plus(LEASE));
       assertThat(again).extracting(Claim::payloadId).containsExactly(died.get(0).payloadId());
       assertThat(again.get(0).attempt()).isEqualTo(2);
-      assertThat(store.countPayloads(account, webhook, "in_flight")).isEqualTo(1);
+      assertThat(store.countPayloads(account, webhook, PayloadState.in_flight)).isEqualTo(1);
     }
   }
 

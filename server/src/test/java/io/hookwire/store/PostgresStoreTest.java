@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.hookwire.core.Account;
 import io.hookwire.core.EventType;
+import io.hookwire.core.PayloadState;
 import io.hookwire.testing.PostgresDatabase;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -120,7 +121,7 @@ class PostgresStoreTest extends StoreContract {
 
       assertThat(resend.get(30, TimeUnit.SECONDS)).isEqualTo(1);
     }
-    assertThat(store.countPayloads(account.id(), id(hook), "held")).isZero();
+    assertThat(store.countPayloads(account.id(), id(hook), PayloadState.held)).isZero();
     assertThat(claimAll(T0.plusSeconds(3))).hasSize(1);
   }
 

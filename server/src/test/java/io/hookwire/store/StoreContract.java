@@ -7,6 +7,7 @@ import io.hookwire.core.Account;
 import io.hookwire.core.EventType;
 import io.hookwire.core.Ids;
 import io.hookwire.core.Page;
+import io.hookwire.core.PayloadState;
 import io.hookwire.core.RetrySchedule;
 import io.hookwire.core.Webhook;
 import io.hookwire.security.ApiKeys;
@@ -321,13 +322,13 @@ abstract class StoreContract {
 
     store.updateWebhook(account.id(), id(hook), enabled(false), T0.plusSeconds(3));
 
-    assertThat(store.countPayloads(account.id(), id(hook), "held")).isEqualTo(2);
-    assertThat(store.countPayloads(account.id(), id(hook), "pending")).isZero();
-    assertThat(store.countPayloads(account.id(), id(hook), "in_flight")).isEqualTo(1);
+    assertThat(store.countPayloads(account.id(), id(hook), PayloadState.held)).isEqualTo(2);
+    assertThat(store.countPayloads(account.id(), id(hook), PayloadState.pending)).isZero();
+    assertThat(store.countPayloads(account.id(), id(hook), PayloadState.in_flight)).isEqualTo(1);
     assertThat(claimAll(T0.plusSeconds(10))).isEmpty();
 
     store.record(List.of(attempt(inFlight.get(0), "delivered", T0.plusSeconds(4))));
-    assertThat(store.countPayloads(account.id(), id(hook), "delivered")).isEqualTo(1);
+    assertThat(store.countPayloads(account.id(), id(hook), PayloadState.delivered)).isEqualTo(1);
   }
 
   @Test
@@ -344,12 +345,12 @@ abstract class StoreContract {
     store.updateWebhook(account.id(), id(hook), enabled(false), T0.plusSeconds(10));
     PublishedEvent second = publish(account, EventType.newLead, T0.plusSeconds(20));
     PublishedEvent third = publish(account, EventType.newLead, T0.plusSeconds(30));
-    assertThat(store.countPayloads(account.id(), id(hook), "held")).isEqualTo(3);
+    assertThat(store.countPayloads(account.id(), id(hook), PayloadState.held)).isEqualTo(3);
 
     store.updateWebhook(account.id(), id(hook), enabled(true), T0.plusSeconds(100));
 
-    assertThat(store.countPayloads(account.id(), id(hook), "held")).isZero();
-    assertThat(store.countPayloads(account.id(), id(hook), "pending")).isEqualTo(3);
+    assertThat(store.countPayloads(account.id(), id(hook), PayloadState.held)).isZero();
+    assertThat(store.countPayloads(account.id(), id(hook), PayloadState.pending)).isEqualTo(3);
     // Due at their creation: a claim "at" the second's creation sees the first two only.
     List<Claim> due = claimAll(T0.plusSeconds(20));
     assertThat(due).extracting(Claim::data).containsExactly(data(first), data(second));
@@ -371,7 +372,7 @@ abstract class StoreContract {
     assertThat(store.deleteWebhook(account.id(), id(doomed))).isTrue();
 
     assertThat(store.findWebhook(account.id(), id(doomed))).isEmpty();
-    assertThat(store.countPayloads(account.id(), id(doomed), "pending")).isZero();
+    assertThat(store.countPayloads(account.id(), id(doomed), PayloadState.pending)).isZero();
     assertThat(store.log(account.id(), id(doomed), 0, 20).total()).isZero();
     assertThat(claimAll(T0.plusSeconds(10)))
         .extracting(Claim::webhookId)
@@ -398,12 +399,12 @@ abstract class StoreContract {
             store.rotateSecret(stranger.id(), id(hook), "mine", "theirs", T0.plusSeconds(60), T0))
         .isEmpty();
     assertThat(store.resend(stranger.id(), id(hook), Optional.empty(), T0)).isZero();
-    assertThat(store.countPayloads(stranger.id(), id(hook), "failed")).isZero();
+    assertThat(store.countPayloads(stranger.id(), id(hook), PayloadState.failed)).isZero();
     assertThat(store.log(stranger.id(), id(hook), 0, 20).total()).isZero();
     assertThat(store.deleteWebhook(stranger.id(), id(hook))).isFalse();
 
     assertThat(store.findWebhook(owner.id(), id(hook)).orElseThrow().webhook().enabled()).isTrue();
-    assertThat(store.countPayloads(owner.id(), id(hook), "failed")).isEqualTo(1);
+    assertThat(store.countPayloads(owner.id(), id(hook), PayloadState.failed)).isEqualTo(1);
     assertThat(store.log(owner.id(), id(hook), 0, 20).total()).isEqualTo(1);
   }
 
@@ -460,10 +461,10 @@ abstract class StoreContract {
     assertThat(published.get(0).created()).isEqualTo(T0);
     assertThat(Ids.EVENT.matches(published.get(0).id())).isTrue();
     assertThat(published.get(0).id()).isNotEqualTo(published.get(1).id());
-    assertThat(store.countPayloads(account.id(), id(crm), "pending")).isEqualTo(1);
-    assertThat(store.countPayloads(account.id(), id(slack), "pending")).isEqualTo(1);
-    assertThat(store.countPayloads(account.id(), id(posts), "pending")).isZero();
-    assertThat(store.countPayloads(other.id(), id(otherLeads), "pending")).isZero();
+    assertThat(store.countPayloads(account.id(), id(crm), PayloadState.pending)).isEqualTo(1);
+    assertThat(store.countPayloads(account.id(), id(slack), PayloadState.pending)).isEqualTo(1);
+    assertThat(store.countPayloads(account.id(), id(posts), PayloadState.pending)).isZero();
+    assertThat(store.countPayloads(other.id(), id(otherLeads), PayloadState.pending)).isZero();
     assertThat(claimAll(T0))
         .extracting(Claim::webhookId, Claim::data)
         .containsExactlyInAnyOrder(
@@ -479,8 +480,8 @@ abstract class StoreContract {
     PublishedEvent event = publish(account, EventType.newLead, T0);
 
     assertThat(event.payloads()).isEqualTo(2);
-    assertThat(store.countPayloads(account.id(), id(off), "held")).isEqualTo(1);
-    assertThat(store.countPayloads(account.id(), id(on), "pending")).isEqualTo(1);
+    assertThat(store.countPayloads(account.id(), id(off), PayloadState.held)).isEqualTo(1);
+    assertThat(store.countPayloads(account.id(), id(on), PayloadState.pending)).isEqualTo(1);
     assertThat(claimAll(T0.plusSeconds(60))).extracting(Claim::webhookId).containsExactly(id(on));
   }
 
@@ -499,7 +500,7 @@ abstract class StoreContract {
     assertThat(again)
         .isEqualTo(
             new PublishedEvent(first.id(), EventType.newLead, Optional.of("order-1"), T0, 1, true));
-    assertThat(store.countPayloads(account.id(), id(hook), "pending")).isEqualTo(1);
+    assertThat(store.countPayloads(account.id(), id(hook), PayloadState.pending)).isEqualTo(1);
     // Keys belong to an account: the same key elsewhere is another event.
     assertThat(otherAccount.duplicate()).isFalse();
     assertThat(otherAccount.id()).isNotEqualTo(first.id());
@@ -518,7 +519,7 @@ abstract class StoreContract {
     assertThat(later.id()).isNotEqualTo(first.id());
     assertThat(laterAgain.duplicate()).isTrue();
     assertThat(laterAgain.id()).isEqualTo(later.id());
-    assertThat(store.countPayloads(account.id(), id(hook), "pending")).isEqualTo(2);
+    assertThat(store.countPayloads(account.id(), id(hook), PayloadState.pending)).isEqualTo(2);
   }
 
   @Test
@@ -538,7 +539,7 @@ abstract class StoreContract {
 
     assertThat(published).extracting(PublishedEvent::duplicate).containsExactly(false, false, true);
     assertThat(published.get(2).id()).isEqualTo(published.get(0).id());
-    assertThat(store.countPayloads(account.id(), id(hook), "pending")).isEqualTo(2);
+    assertThat(store.countPayloads(account.id(), id(hook), PayloadState.pending)).isEqualTo(2);
     assertThat(claimAll(T0))
         .extracting(Claim::data)
         .containsExactlyInAnyOrder("{\"n\":1}", "{\"n\":2}");
@@ -558,7 +559,7 @@ abstract class StoreContract {
       assertThat(results).extracting(PublishedEvent::id).containsOnly(results.get(0).id());
       assertThat(results).filteredOn(p -> !p.duplicate()).hasSize(1);
     }
-    assertThat(store.countPayloads(account.id(), id(hook), "pending")).isEqualTo(5);
+    assertThat(store.countPayloads(account.id(), id(hook), PayloadState.pending)).isEqualTo(5);
   }
 
   // Claiming
@@ -806,12 +807,12 @@ abstract class StoreContract {
             1234,
             null,
             "ok",
-            "delivered",
+            PayloadState.delivered,
             T0.plusMillis(20));
     store.record(List.of(record));
 
-    assertThat(store.countPayloads(account.id(), id(hook), "delivered")).isEqualTo(1);
-    assertThat(store.countPayloads(account.id(), id(hook), "in_flight")).isZero();
+    assertThat(store.countPayloads(account.id(), id(hook), PayloadState.delivered)).isEqualTo(1);
+    assertThat(store.countPayloads(account.id(), id(hook), PayloadState.in_flight)).isZero();
     LogEntry entry = store.log(account.id(), id(hook), 0, 20).items().get(0);
     assertThat(entry.id()).isEqualTo(record.logId());
     assertThat(entry.payloadId()).isEqualTo(c.payloadId());
@@ -845,10 +846,10 @@ abstract class StoreContract {
                 5_000_000,
                 "timeout",
                 null,
-                "pending",
+                PayloadState.pending,
                 T0.plusSeconds(30))));
 
-    assertThat(store.countPayloads(account.id(), id(hook), "pending")).isEqualTo(1);
+    assertThat(store.countPayloads(account.id(), id(hook), PayloadState.pending)).isEqualTo(1);
     assertThat(claimAll(T0.plusSeconds(29))).isEmpty();
     List<Claim> retry = claimAll(T0.plusSeconds(30));
     assertThat(retry).extracting(Claim::payloadId).containsExactly(c.payloadId());
@@ -868,7 +869,7 @@ abstract class StoreContract {
 
     store.record(List.of(attempt(c, "failed", T0.plusSeconds(1))));
 
-    assertThat(store.countPayloads(account.id(), id(hook), "failed")).isEqualTo(1);
+    assertThat(store.countPayloads(account.id(), id(hook), PayloadState.failed)).isEqualTo(1);
     assertThat(store.log(account.id(), id(hook), 0, 20).items())
         .extracting(LogEntry::responseCode)
         .containsExactly(500);
@@ -903,7 +904,7 @@ abstract class StoreContract {
 
     store.record(List.of(attempt(c, "pending", T0.plusSeconds(2), T0.plusSeconds(7))));
 
-    assertThat(store.countPayloads(account.id(), id(hook), "held")).isEqualTo(1);
+    assertThat(store.countPayloads(account.id(), id(hook), PayloadState.held)).isEqualTo(1);
     assertThat(claimAll(T0.plusSeconds(60))).isEmpty();
   }
 
@@ -919,7 +920,7 @@ abstract class StoreContract {
     store.record(List.of(attempt(c, "pending", T0.plusSeconds(2), T0.plusSeconds(3))));
     store.record(List.of(attempt(c, "failed", T0.plusSeconds(2))));
 
-    assertThat(store.countPayloads(account.id(), id(hook), "delivered")).isEqualTo(1);
+    assertThat(store.countPayloads(account.id(), id(hook), PayloadState.delivered)).isEqualTo(1);
     assertThat(claimAll(T0.plusSeconds(60))).isEmpty();
   }
 
@@ -933,7 +934,7 @@ abstract class StoreContract {
 
     store.record(List.of(attempt(c, "pending", T0.plusSeconds(2), T0.plusSeconds(3))));
 
-    assertThat(store.countPayloads(account.id(), id(hook), "pending")).isZero();
+    assertThat(store.countPayloads(account.id(), id(hook), PayloadState.pending)).isZero();
     assertThat(claimAll(T0.plusSeconds(60))).isEmpty();
   }
 
@@ -948,10 +949,10 @@ abstract class StoreContract {
 
     // The first attempt's failure arrives while the second is on the wire.
     store.record(List.of(attempt(slow, "failed", T0.plusSeconds(70))));
-    assertThat(store.countPayloads(account.id(), id(hook), "in_flight")).isEqualTo(1);
+    assertThat(store.countPayloads(account.id(), id(hook), PayloadState.in_flight)).isEqualTo(1);
 
     store.record(List.of(attempt(next, "delivered", T0.plusSeconds(71))));
-    assertThat(store.countPayloads(account.id(), id(hook), "delivered")).isEqualTo(1);
+    assertThat(store.countPayloads(account.id(), id(hook), PayloadState.delivered)).isEqualTo(1);
     assertThat(store.log(account.id(), id(hook), 0, 20).total()).isEqualTo(2);
   }
 
@@ -966,7 +967,7 @@ abstract class StoreContract {
     store.record(List.of(attempt(slow, "delivered", T0.plusSeconds(70))));
     store.record(List.of(attempt(next, "pending", T0.plusSeconds(71), T0.plusSeconds(80))));
 
-    assertThat(store.countPayloads(account.id(), id(hook), "delivered")).isEqualTo(1);
+    assertThat(store.countPayloads(account.id(), id(hook), PayloadState.delivered)).isEqualTo(1);
     assertThat(claimAll(T0.plusSeconds(200))).isEmpty();
   }
 
@@ -988,9 +989,9 @@ abstract class StoreContract {
     assertThat(store.resend(account.id(), id(hook), Optional.empty(), T0.plusSeconds(10)))
         .isEqualTo(1);
 
-    assertThat(store.countPayloads(account.id(), id(hook), "failed")).isZero();
-    assertThat(store.countPayloads(account.id(), id(hook), "pending")).isEqualTo(1);
-    assertThat(store.countPayloads(account.id(), id(other), "failed")).isEqualTo(1);
+    assertThat(store.countPayloads(account.id(), id(hook), PayloadState.failed)).isZero();
+    assertThat(store.countPayloads(account.id(), id(hook), PayloadState.pending)).isEqualTo(1);
+    assertThat(store.countPayloads(account.id(), id(other), PayloadState.failed)).isEqualTo(1);
     List<Claim> again = claimAll(T0.plusSeconds(10));
     assertThat(again).extracting(Claim::webhookId).containsExactly(id(hook));
     assertThat(again.get(0).attempt()).isEqualTo(1);
@@ -1007,7 +1008,7 @@ abstract class StoreContract {
     assertThat(store.resend(account.id(), id(hook), Optional.empty(), T0.plusSeconds(3)))
         .isEqualTo(1);
 
-    assertThat(store.countPayloads(account.id(), id(hook), "held")).isEqualTo(1);
+    assertThat(store.countPayloads(account.id(), id(hook), PayloadState.held)).isEqualTo(1);
     assertThat(claimAll(T0.plusSeconds(3))).isEmpty();
     store.updateWebhook(account.id(), id(hook), enabled(true), T0.plusSeconds(4));
     assertThat(claimAll(T0.plusSeconds(4))).hasSize(1);
@@ -1029,7 +1030,7 @@ abstract class StoreContract {
                 account.id(), id(hook), Optional.of(T0.plusSeconds(10)), T0.plusSeconds(40)))
         .isEqualTo(2);
 
-    assertThat(store.countPayloads(account.id(), id(hook), "failed")).isEqualTo(1);
+    assertThat(store.countPayloads(account.id(), id(hook), PayloadState.failed)).isEqualTo(1);
     assertThat(claimAll(T0.plusSeconds(40)))
         .extracting(Claim::eventCreated)
         .containsExactly(T0.plusSeconds(10), T0.plusSeconds(20));
@@ -1274,7 +1275,7 @@ abstract class StoreContract {
         1_000,
         null,
         "",
-        state,
+        PayloadState.valueOf(state),
         dueAt);
   }
 

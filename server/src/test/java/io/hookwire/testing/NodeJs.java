@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * snippet signs {@code JSON.stringify(payload)}, so what JavaScript makes of a body is the truth a
  * delivery has to match.
  *
- * <p>Without {@code node} on the PATH the calling test is skipped and says why.
+ * <p>Without {@code node} on the PATH the calling test is skipped and says why, unless {@code
+ * HOOKWIRE_TEST_REQUIRE_NODE=true} (CI sets it): then it fails, so CI can never pass without them.
  */
 public final class NodeJs {
   /** Reads stdin as UTF-8 and writes back {@code JSON.stringify(JSON.parse(stdin))}. */
@@ -30,6 +31,9 @@ public final class NodeJs {
   private NodeJs() {}
 
   public static void assumeAvailable() {
+    if (Boolean.parseBoolean(System.getenv("HOOKWIRE_TEST_REQUIRE_NODE")) && !isAvailable()) {
+      throw new IllegalStateException("no `node` on the PATH but HOOKWIRE_TEST_REQUIRE_NODE=true");
+    }
     assumeTrue(isAvailable(), "JavaScript round-trip tests skipped: no `node` on the PATH");
   }
 

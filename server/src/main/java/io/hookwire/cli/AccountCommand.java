@@ -24,6 +24,7 @@ final class AccountCommand {
   @Command(
       name = "create",
       mixinStandardHelpOptions = true,
+      defaultValueProvider = Defaults.class,
       description = "Create an account and print its Account ID and API key.")
   static final class Create implements Callable<Integer> {
     @Mixin StoreOptions store;
@@ -52,6 +53,7 @@ final class AccountCommand {
   @Command(
       name = "rotate-key",
       mixinStandardHelpOptions = true,
+      defaultValueProvider = Defaults.class,
       description =
           "Issue a new API key for an account. The command returns once the old key is refused"
               + " on every node (a few seconds: nodes trust an account they read for that long).")

@@ -8,6 +8,7 @@ import picocli.CommandLine.Mixin;
 @Command(
     name = "migrate",
     mixinStandardHelpOptions = true,
+    defaultValueProvider = Defaults.class,
     description = "Bring the store's schema up to date and exit (serve does this too).")
 final class MigrateCommand implements Callable<Integer> {
   @Mixin StoreOptions store;

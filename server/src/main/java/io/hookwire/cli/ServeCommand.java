@@ -14,26 +14,27 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the Hookwire server.")
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    defaultValueProvider = Defaults.class,
+    description = "Run the Hookwire server.")
 final class ServeCommand implements Callable<Integer> {
   @Mixin StoreOptions store;
 
   @Option(
       names = "--host",
-      defaultValue = "${env:HOOKWIRE_HOST:-0.0.0.0}",
       description = "Address to listen on (env HOOKWIRE_HOST, default: ${DEFAULT-VALUE}).")
   String host;
 
   @Option(
       names = "--port",
-      defaultValue = "${env:HOOKWIRE_PORT:-8080}",
       description =
           "Port to listen on; 0 picks a free one (env HOOKWIRE_PORT, default: ${DEFAULT-VALUE}).")
   int port;
 
   @Option(
       names = "--allow-private-targets",
-      defaultValue = "${env:HOOKWIRE_ALLOW_PRIVATE_TARGETS:-false}",
       description =
           "Allow http:// and internal addresses (loopback, private ranges) as targets. For"
               + " development only (env HOOKWIRE_ALLOW_PRIVATE_TARGETS).")
@@ -41,7 +42,6 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--allow-targets",
-      defaultValue = "${env:HOOKWIRE_ALLOW_TARGETS:-}",
       description =
           "Comma-separated CIDR ranges that deliveries may reach although internal, e.g."
               + " 10.1.0.0/16 (env HOOKWIRE_ALLOW_TARGETS).")
@@ -49,7 +49,6 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--retry-schedule",
-      defaultValue = "${env:HOOKWIRE_RETRY_SCHEDULE:-5s,25s,125s}",
       description =
           "Delays before each retry, units ms/s/m/h/d (env HOOKWIRE_RETRY_SCHEDULE, default:"
               + " ${DEFAULT-VALUE}).")
@@ -57,14 +56,12 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--delivery-timeout",
-      defaultValue = "${env:HOOKWIRE_DELIVERY_TIMEOUT:-5s}",
       description =
           "Time a receiver has to answer 2xx (env HOOKWIRE_DELIVERY_TIMEOUT, default: ${DEFAULT-VALUE}).")
   String deliveryTimeout;
 
   @Option(
       names = "--lease",
-      defaultValue = "${env:HOOKWIRE_LEASE:-}",
       description =
           "How long a node owns the payloads it claimed; those of a node that died are sent again"
               + " when it ends. Longer than the delivery timeout (env HOOKWIRE_LEASE, default: 60s"
@@ -73,7 +70,6 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--concurrency-per-webhook",
-      defaultValue = "${env:HOOKWIRE_CONCURRENCY_PER_WEBHOOK:-16}",
       description =
           "Requests on the wire to one webhook at once, per node (env"
               + " HOOKWIRE_CONCURRENCY_PER_WEBHOOK, default: ${DEFAULT-VALUE}).")
@@ -81,7 +77,6 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--concurrency-per-destination",
-      defaultValue = "${env:HOOKWIRE_CONCURRENCY_PER_DESTINATION:-64}",
       description =
           "Requests on the wire to one host and port at once, per node, whatever the webhooks"
               + " (env HOOKWIRE_CONCURRENCY_PER_DESTINATION, default: ${DEFAULT-VALUE}).")
@@ -89,22 +84,26 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--secret-rotation-grace",
-      defaultValue = "${env:HOOKWIRE_SECRET_ROTATION_GRACE:-24h}",
       description =
           "How long the old secret keeps signing after a rotation (env"
               + " HOOKWIRE_SECRET_ROTATION_GRACE, default: ${DEFAULT-VALUE}).")
   String secretRotationGrace;
 
   @Option(
+      names = "--idempotency-window",
+      description =
+          "How long a publish's Idempotency-Key is remembered: the same key within it returns the"
+              + " first event (env HOOKWIRE_IDEMPOTENCY_WINDOW, default: ${DEFAULT-VALUE}).")
+  String idempotencyWindow;
+
+  @Option(
       names = "--max-event-bytes",
-      defaultValue = "${env:HOOKWIRE_MAX_EVENT_BYTES:-262144}",
       description =
           "Largest event data accepted, in bytes (env HOOKWIRE_MAX_EVENT_BYTES, default: ${DEFAULT-VALUE}).")
   int maxEventBytes;
 
   @Option(
       names = "--rate-limit",
-      defaultValue = "${env:HOOKWIRE_RATE_LIMIT:-200}",
       description =
           "Requests per second per account on each node to every route but publishing (managing"
               + " webhooks, the log, /v2/me); 0 turns the limit off (env HOOKWIRE_RATE_LIMIT,"
@@ -113,7 +112,6 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--rate-limit-burst",
-      defaultValue = "${env:HOOKWIRE_RATE_LIMIT_BURST:-1000}",
       description =
           "Requests an account may make at once above --rate-limit (env"
               + " HOOKWIRE_RATE_LIMIT_BURST, default: ${DEFAULT-VALUE}).")
@@ -121,7 +119,6 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--publish-rate-limit",
-      defaultValue = "${env:HOOKWIRE_PUBLISH_RATE_LIMIT:-10000}",
       description =
           "Publishing requests (POST /v2/event, POST /v2/events; a batch counts once) per second"
               + " per account on each node; 0 turns the limit off (env"
@@ -130,37 +127,37 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--publish-rate-limit-burst",
-      defaultValue = "${env:HOOKWIRE_PUBLISH_RATE_LIMIT_BURST:-20000}",
       description =
           "Publishing requests an account may make at once above --publish-rate-limit (env"
               + " HOOKWIRE_PUBLISH_RATE_LIMIT_BURST, default: ${DEFAULT-VALUE}).")
   int publishRateLimitBurst;
 
   Config config() {
-    Duration timeout = duration("--delivery-timeout", deliveryTimeout);
-    return new Config(
-        host,
-        port,
-        store.dataDir,
-        store.databaseUrl(),
-        store.databasePoolSize,
-        Optional.ofNullable(System.getenv("HOOKWIRE_MASTER_KEY")),
-        allowPrivateTargets,
-        allowTargets.isBlank()
-            ? List.of()
-            : Arrays.stream(allowTargets.split(",")).map(Cidr::parse).toList(),
-        RetrySchedule.parse(retrySchedule),
-        timeout,
-        concurrencyPerWebhook,
-        concurrencyPerDestination,
-        duration("--secret-rotation-grace", secretRotationGrace),
-        Duration.ofHours(24),
-        maxEventBytes,
-        rateLimit,
-        rateLimitBurst,
-        publishRateLimit,
-        publishRateLimitBurst,
-        lease.isBlank() ? Config.defaultLease(timeout) : duration("--lease", lease));
+    Config.Builder config =
+        Config.builder(store.dataDir)
+            .host(host)
+            .port(port)
+            .databaseUrl(store.databaseUrl())
+            .databasePoolSize(store.databasePoolSize)
+            .masterKey(Optional.ofNullable(System.getenv("HOOKWIRE_MASTER_KEY")))
+            .allowPrivateTargets(allowPrivateTargets)
+            .allowTargets(
+                allowTargets.isBlank()
+                    ? List.of()
+                    : Arrays.stream(allowTargets.split(",")).map(Cidr::parse).toList())
+            .retrySchedule(RetrySchedule.parse(retrySchedule))
+            .deliveryTimeout(duration("--delivery-timeout", deliveryTimeout))
+            .concurrencyPerWebhook(concurrencyPerWebhook)
+            .concurrencyPerDestination(concurrencyPerDestination)
+            .secretRotationGrace(duration("--secret-rotation-grace", secretRotationGrace))
+            .idempotencyWindow(duration("--idempotency-window", idempotencyWindow))
+            .maxEventBytes(maxEventBytes)
+            .rateLimit(rateLimit, rateLimitBurst)
+            .publishRateLimit(publishRateLimit, publishRateLimitBurst);
+    if (lease != null && !lease.isBlank()) {
+      config.deliveryLease(duration("--lease", lease));
+    }
+    return config.build();
   }
 
   /** A single duration in the units of the retry schedule: {@code 5s}, {@code 24h}. */

@@ -6,11 +6,13 @@ import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
-/** Where the data is: shared by every command that opens the store. */
+/**
+ * Where the data is: shared by every command that opens the store. Defaults come from {@link
+ * Defaults}, which each of those commands names.
+ */
 final class StoreOptions {
   @Option(
       names = "--data-dir",
-      defaultValue = "${env:HOOKWIRE_DATA_DIR:-hookwire-data}",
       description =
           "Directory of the embedded SQLite store and the master key file (env"
               + " HOOKWIRE_DATA_DIR, default: ${DEFAULT-VALUE}).")
@@ -18,7 +20,6 @@ final class StoreOptions {
 
   @Option(
       names = "--database-url",
-      defaultValue = "${env:HOOKWIRE_DATABASE_URL}",
       description =
           "PostgreSQL JDBC URL, e.g. jdbc:postgresql://localhost/hookwire?user=u&password=p;"
               + " SQLite in the data directory when absent (env HOOKWIRE_DATABASE_URL).")
@@ -26,7 +27,6 @@ final class StoreOptions {
 
   @Option(
       names = "--database-pool-size",
-      defaultValue = "${env:HOOKWIRE_DATABASE_POOL_SIZE:-16}",
       description =
           "PostgreSQL connections per node (env HOOKWIRE_DATABASE_POOL_SIZE, default: ${DEFAULT-VALUE}).")
   int databasePoolSize;

@@ -87,6 +87,9 @@ public record Config(
     if (concurrencyPerDestination < 1) {
       throw new IllegalArgumentException("--concurrency-per-destination must be at least 1");
     }
+    if (idempotencyWindow.isNegative() || idempotencyWindow.isZero()) {
+      throw new IllegalArgumentException("--idempotency-window must be positive");
+    }
     requireRate("--rate-limit", rateLimitPerSecond, rateLimitBurst);
     requireRate("--publish-rate-limit", publishRateLimitPerSecond, publishRateLimitBurst);
     if (deliveryLease.compareTo(deliveryTimeout.multipliedBy(2)) <= 0) {
@@ -118,26 +121,186 @@ public record Config(
 
   /** The defaults of {@code hookwire serve}, with the data directory given. */
   public static Config defaults(Path dataDir) {
-    return new Config(
-        "0.0.0.0",
-        8080,
-        dataDir,
-        Optional.empty(),
-        16,
-        Optional.empty(),
-        false,
-        List.of(),
-        RetrySchedule.REFERENCE,
-        DEFAULT_DELIVERY_TIMEOUT,
-        16,
-        DEFAULT_CONCURRENCY_PER_DESTINATION,
-        Duration.ofHours(24),
-        Duration.ofHours(24),
-        DEFAULT_MAX_EVENT_BYTES,
-        DEFAULT_RATE_LIMIT,
-        DEFAULT_RATE_LIMIT_BURST,
-        DEFAULT_PUBLISH_RATE_LIMIT,
-        DEFAULT_PUBLISH_RATE_LIMIT_BURST,
-        defaultLease(DEFAULT_DELIVERY_TIMEOUT));
+    return builder(dataDir).build();
+  }
+
+  /** Every setting at its default, the data directory given: the one place defaults are written. */
+  public static Builder builder(Path dataDir) {
+    return new Builder(dataDir);
+  }
+
+  /** These settings, to change some of them. */
+  public Builder toBuilder() {
+    return builder(dataDir)
+        .host(host)
+        .port(port)
+        .databaseUrl(databaseUrl)
+        .databasePoolSize(databasePoolSize)
+        .masterKey(masterKey)
+        .allowPrivateTargets(allowPrivateTargets)
+        .allowTargets(allowTargets)
+        .retrySchedule(retrySchedule)
+        .deliveryTimeout(deliveryTimeout)
+        .concurrencyPerWebhook(concurrencyPerWebhook)
+        .concurrencyPerDestination(concurrencyPerDestination)
+        .secretRotationGrace(secretRotationGrace)
+        .idempotencyWindow(idempotencyWindow)
+        .maxEventBytes(maxEventBytes)
+        .rateLimit(rateLimitPerSecond, rateLimitBurst)
+        .publishRateLimit(publishRateLimitPerSecond, publishRateLimitBurst)
+        .deliveryLease(deliveryLease);
+  }
+
+  /** Settings being put together; {@link #build} checks them. */
+  public static final class Builder {
+    private String host = "0.0.0.0";
+    private int port = 8080;
+    private Path dataDir;
+    private Optional<String> databaseUrl = Optional.empty();
+    private int databasePoolSize = 16;
+    private Optional<String> masterKey = Optional.empty();
+    private boolean allowPrivateTargets = false;
+    private List<Cidr> allowTargets = List.of();
+    private RetrySchedule retrySchedule = RetrySchedule.REFERENCE;
+    private Duration deliveryTimeout = DEFAULT_DELIVERY_TIMEOUT;
+    private int concurrencyPerWebhook = 16;
+    private int concurrencyPerDestination = DEFAULT_CONCURRENCY_PER_DESTINATION;
+    private Duration secretRotationGrace = Duration.ofHours(24);
+    private Duration idempotencyWindow = Duration.ofHours(24);
+    private int maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
+    private double rateLimitPerSecond = DEFAULT_RATE_LIMIT;
+    private int rateLimitBurst = DEFAULT_RATE_LIMIT_BURST;
+    private double publishRateLimitPerSecond = DEFAULT_PUBLISH_RATE_LIMIT;
+    private int publishRateLimitBurst = DEFAULT_PUBLISH_RATE_LIMIT_BURST;
+
+    /** Unless set, {@link #defaultLease} of the delivery timeout, whatever that is set to. */
+    private Optional<Duration> deliveryLease = Optional.empty();
+
+    private Builder(Path dataDir) {
+      this.dataDir = dataDir;
+    }
+
+    public Builder host(String host) {
+      this.host = host;
+      return this;
+    }
+
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    public Builder dataDir(Path dataDir) {
+      this.dataDir = dataDir;
+      return this;
+    }
+
+    /** PostgreSQL's JDBC URL; SQLite in the data directory when empty. */
+    public Builder databaseUrl(Optional<String> databaseUrl) {
+      this.databaseUrl = databaseUrl;
+      return this;
+    }
+
+    public Builder databasePoolSize(int size) {
+      this.databasePoolSize = size;
+      return this;
+    }
+
+    /** Base64 of 32 bytes; a key file in the data directory when empty. */
+    public Builder masterKey(Optional<String> masterKey) {
+      this.masterKey = masterKey;
+      return this;
+    }
+
+    public Builder allowPrivateTargets(boolean allow) {
+      this.allowPrivateTargets = allow;
+      return this;
+    }
+
+    public Builder allowTargets(List<Cidr> ranges) {
+      this.allowTargets = List.copyOf(ranges);
+      return this;
+    }
+
+    public Builder retrySchedule(RetrySchedule schedule) {
+      this.retrySchedule = schedule;
+      return this;
+    }
+
+    public Builder deliveryTimeout(Duration timeout) {
+      this.deliveryTimeout = timeout;
+      return this;
+    }
+
+    public Builder concurrencyPerWebhook(int concurrency) {
+      this.concurrencyPerWebhook = concurrency;
+      return this;
+    }
+
+    public Builder concurrencyPerDestination(int concurrency) {
+      this.concurrencyPerDestination = concurrency;
+      return this;
+    }
+
+    public Builder secretRotationGrace(Duration grace) {
+      this.secretRotationGrace = grace;
+      return this;
+    }
+
+    public Builder idempotencyWindow(Duration window) {
+      this.idempotencyWindow = window;
+      return this;
+    }
+
+    public Builder maxEventBytes(int bytes) {
+      this.maxEventBytes = bytes;
+      return this;
+    }
+
+    /** Every route but publishing: requests per second per account and node (0: off), burst. */
+    public Builder rateLimit(double perSecond, int burst) {
+      this.rateLimitPerSecond = perSecond;
+      this.rateLimitBurst = burst;
+      return this;
+    }
+
+    /** {@code POST /v2/event} and {@code /v2/events}, a batch counting once. */
+    public Builder publishRateLimit(double perSecond, int burst) {
+      this.publishRateLimitPerSecond = perSecond;
+      this.publishRateLimitBurst = burst;
+      return this;
+    }
+
+    public Builder deliveryLease(Duration lease) {
+      this.deliveryLease = Optional.of(lease);
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the setting that is out of range
+     */
+    public Config build() {
+      return new Config(
+          host,
+          port,
+          dataDir,
+          databaseUrl,
+          databasePoolSize,
+          masterKey,
+          allowPrivateTargets,
+          allowTargets,
+          retrySchedule,
+          deliveryTimeout,
+          concurrencyPerWebhook,
+          concurrencyPerDestination,
+          secretRotationGrace,
+          idempotencyWindow,
+          maxEventBytes,
+          rateLimitPerSecond,
+          rateLimitBurst,
+          publishRateLimitPerSecond,
+          publishRateLimitBurst,
+          deliveryLease.orElseGet(() -> defaultLease(deliveryTimeout)));
+    }
   }
 }

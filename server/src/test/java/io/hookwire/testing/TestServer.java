@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -52,31 +51,20 @@ public final class TestServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Config defaults = Config.defaults(dataDir);
     Config config =
         configure.apply(
-            new Config(
-                "127.0.0.1",
-                0,
-                dataDir,
-                kind.freshDatabaseUrl(),
-                4,
-                Optional.empty(),
-                true,
-                defaults.allowTargets(),
-                RetrySchedule.parse("50ms,100ms,150ms"),
-                Duration.ofSeconds(2),
-                defaults.concurrencyPerWebhook(),
-                defaults.concurrencyPerDestination(),
-                defaults.secretRotationGrace(),
-                defaults.idempotencyWindow(),
-                defaults.maxEventBytes(),
+            Config.builder(dataDir)
+                .host("127.0.0.1")
+                .port(0)
+                .databaseUrl(kind.freshDatabaseUrl())
+                .databasePoolSize(4)
+                .allowPrivateTargets(true)
+                .retrySchedule(RetrySchedule.parse("50ms,100ms,150ms"))
+                .deliveryTimeout(Duration.ofSeconds(2))
                 // Rate limits off: tests that need one set it.
-                0,
-                defaults.rateLimitBurst(),
-                0,
-                defaults.publishRateLimitBurst(),
-                Config.defaultLease(Duration.ofSeconds(2))));
+                .rateLimit(0, Config.DEFAULT_RATE_LIMIT_BURST)
+                .publishRateLimit(0, Config.DEFAULT_PUBLISH_RATE_LIMIT_BURST)
+                .build());
     Hookwire.Builder builder =
         build.apply(Hookwire.builder(config).pollInterval(Duration.ofMillis(20)));
     return new TestServer(builder, config, dataDir);

@@ -1,6 +1,7 @@
 package io.hookwire;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -11,10 +12,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The layering of the house, in one place (docs/architecture.md draws it). From the bottom: {@code
- * core} (values and pure functions), {@code signing} and {@code security}, then {@code store}
- * (persistence), {@code delivery} (the pipeline), {@code service} (what an account can do), and the
- * two ways in, {@code api} and {@code ui}, which know the service and not each other. {@code
- * config}, {@code cli} and {@code bench} sit on top; {@code io.hookwire.Hookwire} wires it all.
+ * core} (values and pure functions), {@code signing} and {@code security}, {@code store}
+ * (persistence), {@code config}, {@code delivery} (the pipeline), {@code service} (what an account
+ * can do), and the two ways in, {@code api} and {@code ui}, which know the service and not each
+ * other; {@code cli} and {@code bench} on top, and {@code io.hookwire.Hookwire}, which wires a
+ * node.
  */
 class ArchitectureTest {
   private static JavaClasses classes;
@@ -25,6 +27,57 @@ class ArchitectureTest {
         new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("io.hookwire");
+  }
+
+  @Test
+  void eachLayerIsUsedOnlyByThoseAboveIt() {
+    layeredArchitecture()
+        .consideringOnlyDependenciesInLayers()
+        .layer("core")
+        .definedBy("io.hookwire.core..")
+        .layer("signing")
+        .definedBy("io.hookwire.signing..")
+        .layer("security")
+        .definedBy("io.hookwire.security..")
+        .layer("store")
+        .definedBy("io.hookwire.store..")
+        .layer("config")
+        .definedBy("io.hookwire.config..")
+        .layer("delivery")
+        .definedBy("io.hookwire.delivery..")
+        .layer("service")
+        .definedBy("io.hookwire.service..")
+        .layer("api")
+        .definedBy("io.hookwire.api..")
+        .layer("ui")
+        .definedBy("io.hookwire.ui..")
+        .layer("wiring")
+        .definedBy("io.hookwire")
+        .layer("cli")
+        .definedBy("io.hookwire.cli..")
+        .layer("bench")
+        .definedBy("io.hookwire.bench..")
+        .whereLayer("signing")
+        .mayOnlyBeAccessedByLayers("delivery", "ui", "wiring", "bench")
+        .whereLayer("security")
+        .mayOnlyBeAccessedByLayers("config", "delivery", "service", "wiring", "cli", "bench")
+        .whereLayer("store")
+        .mayOnlyBeAccessedByLayers("delivery", "service", "api", "ui", "wiring", "cli", "bench")
+        .whereLayer("config")
+        .mayOnlyBeAccessedByLayers("delivery", "wiring", "cli", "bench")
+        .whereLayer("delivery")
+        .mayOnlyBeAccessedByLayers("service", "api", "ui", "wiring", "bench")
+        .whereLayer("service")
+        .mayOnlyBeAccessedByLayers("api", "ui", "wiring", "cli", "bench")
+        .whereLayer("api")
+        .mayOnlyBeAccessedByLayers("wiring")
+        .whereLayer("ui")
+        .mayOnlyBeAccessedByLayers("wiring")
+        .whereLayer("bench")
+        .mayOnlyBeAccessedByLayers("cli")
+        .whereLayer("cli")
+        .mayNotBeAccessedByAnyLayer()
+        .check(classes);
   }
 
   @Test
@@ -39,101 +92,7 @@ class ArchitectureTest {
   }
 
   @Test
-  void signingAndSecurityKnowOnlyTheCore() {
-    noClasses()
-        .that()
-        .resideInAnyPackage("io.hookwire.signing..", "io.hookwire.security..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage(
-            "io.hookwire.store..",
-            "io.hookwire.delivery..",
-            "io.hookwire.service..",
-            "io.hookwire.api..",
-            "io.hookwire.ui..",
-            "io.hookwire.config..",
-            "io.hookwire.cli..",
-            "io.hookwire.bench..")
-        .check(classes);
-  }
-
-  @Test
-  void theStoreKnowsOnlyTheCore() {
-    noClasses()
-        .that()
-        .resideInAPackage("io.hookwire.store..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage(
-            "io.hookwire.delivery..",
-            "io.hookwire.service..",
-            "io.hookwire.api..",
-            "io.hookwire.ui..",
-            "io.hookwire.config..",
-            "io.hookwire.cli..",
-            "io.hookwire.bench..")
-        .check(classes);
-  }
-
-  @Test
-  void thePipelineKnowsNoWayIn() {
-    noClasses()
-        .that()
-        .resideInAPackage("io.hookwire.delivery..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage(
-            "io.hookwire.service..",
-            "io.hookwire.api..",
-            "io.hookwire.ui..",
-            "io.hookwire.cli..",
-            "io.hookwire.bench..")
-        .check(classes);
-  }
-
-  @Test
-  void theServiceKnowsNoWayIn() {
-    noClasses()
-        .that()
-        .resideInAPackage("io.hookwire.service..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage(
-            "io.hookwire.api..", "io.hookwire.ui..", "io.hookwire.cli..", "io.hookwire.bench..")
-        .check(classes);
-  }
-
-  @Test
-  void theApiAndTheAdminPagesDoNotKnowEachOther() {
-    noClasses()
-        .that()
-        .resideInAPackage("io.hookwire.api..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage("io.hookwire.ui..", "io.hookwire.cli..", "io.hookwire.bench..")
-        .check(classes);
-    noClasses()
-        .that()
-        .resideInAPackage("io.hookwire.ui..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage("io.hookwire.api..", "io.hookwire.cli..", "io.hookwire.bench..")
-        .check(classes);
-  }
-
-  @Test
-  void onlyTheCommandLineStartsTheBenchmark() {
-    noClasses()
-        .that()
-        .resideOutsideOfPackages("io.hookwire.bench..", "io.hookwire.cli..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAPackage("io.hookwire.bench..")
-        .check(classes);
-  }
-
-  @Test
-  void packagesFormNoCycles() {
+  void packagesBelowTheWiringFormNoCycles() {
     slices().matching("io.hookwire.(*)..").should().beFreeOfCycles().check(classes);
   }
 }

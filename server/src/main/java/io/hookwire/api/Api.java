@@ -2,12 +2,12 @@ package io.hookwire.api;
 
 import io.hookwire.core.Account;
 import io.hookwire.core.Json;
+import io.hookwire.core.WebhookRow;
 import io.hookwire.service.Auth;
 import io.hookwire.service.Events;
 import io.hookwire.service.NotFoundException;
 import io.hookwire.service.ValidationException;
 import io.hookwire.service.Webhooks;
-import io.hookwire.store.WebhookRow;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;

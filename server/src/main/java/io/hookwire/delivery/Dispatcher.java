@@ -1,12 +1,12 @@
 package io.hookwire.delivery;
 
+import io.hookwire.core.AttemptRecord;
+import io.hookwire.core.Claim;
 import io.hookwire.core.Ids;
 import io.hookwire.core.PayloadState;
 import io.hookwire.core.RetrySchedule;
 import io.hookwire.security.SecretBox;
 import io.hookwire.signing.Signer;
-import io.hookwire.store.AttemptRecord;
-import io.hookwire.store.Claim;
 import io.hookwire.store.LiveLeases;
 import io.hookwire.store.Store;
 import io.micrometer.core.instrument.Counter;

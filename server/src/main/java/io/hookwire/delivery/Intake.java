@@ -1,9 +1,9 @@
 package io.hookwire.delivery;
 
-import io.hookwire.store.NewEvent;
+import io.hookwire.core.NewEvent;
+import io.hookwire.core.PublishedEvent;
 import io.hookwire.store.Publication;
 import io.hookwire.store.Published;
-import io.hookwire.store.PublishedEvent;
 import io.hookwire.store.Store;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

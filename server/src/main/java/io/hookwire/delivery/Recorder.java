@@ -1,6 +1,6 @@
 package io.hookwire.delivery;
 
-import io.hookwire.store.AttemptRecord;
+import io.hookwire.core.AttemptRecord;
 import io.hookwire.store.Store;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,6 +2,7 @@ package io.hookwire.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.hookwire.core.Claim;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

@@ -1,5 +1,6 @@
 package io.hookwire.store;
 
+import io.hookwire.core.NewEvent;
 import java.util.List;
 
 /** What one publish request asked to store: the events of one account, in order. */

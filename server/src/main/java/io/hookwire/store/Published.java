@@ -1,5 +1,7 @@
 package io.hookwire.store;
 
+import io.hookwire.core.Claim;
+import io.hookwire.core.PublishedEvent;
 import java.util.List;
 
 /**

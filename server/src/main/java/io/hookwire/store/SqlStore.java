@@ -2,12 +2,21 @@ package io.hookwire.store;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.hookwire.core.Account;
+import io.hookwire.core.AttemptRecord;
+import io.hookwire.core.Claim;
 import io.hookwire.core.EventType;
 import io.hookwire.core.Ids;
+import io.hookwire.core.LogEntry;
+import io.hookwire.core.NewEvent;
 import io.hookwire.core.Page;
 import io.hookwire.core.PayloadState;
+import io.hookwire.core.PublishedEvent;
 import io.hookwire.core.RetrySchedule;
 import io.hookwire.core.Webhook;
+import io.hookwire.core.WebhookChanges;
+import io.hookwire.core.WebhookOrder;
+import io.hookwire.core.WebhookQuery;
+import io.hookwire.core.WebhookRow;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -250,12 +259,28 @@ abstract class SqlStore implements Store {
         .findOne();
   }
 
+  /**
+   * The SQL expression a list is sorted by. Text sorts case-insensitively, as people read a list of
+   * names, and alike in both stores: otherwise SQLite compares bytes ("Zulu" before "alpha") and
+   * PostgreSQL follows the database's collation.
+   */
+  private static String sortKey(WebhookOrder order) {
+    return switch (order) {
+      case name -> "LOWER(name)";
+      case description -> "LOWER(description)";
+      case lastExecutionDate -> "last_execution";
+      case isEnabled -> "is_enabled";
+      case created -> "created";
+      case modified -> "modified";
+    };
+  }
+
   @Override
   public Page<WebhookRow> listWebhooks(String accountId, WebhookQuery q) {
     StringBuilder where = new StringBuilder(" WHERE account_id = :account");
     q.event().ifPresent(e -> where.append(" AND event = :event"));
     q.name().ifPresent(n -> where.append(" AND LOWER(name) LIKE :name ESCAPE '\\'"));
-    String sortKey = q.order().sortKey;
+    String sortKey = sortKey(q.order());
     return jdbi.withHandle(
         h -> {
           var count = h.createQuery("SELECT COUNT(*) FROM webhook" + where);

@@ -2,6 +2,7 @@ package io.hookwire.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.hookwire.core.Claim;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;

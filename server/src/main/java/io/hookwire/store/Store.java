@@ -1,8 +1,16 @@
 package io.hookwire.store;
 
 import io.hookwire.core.Account;
+import io.hookwire.core.AttemptRecord;
+import io.hookwire.core.Claim;
+import io.hookwire.core.LogEntry;
+import io.hookwire.core.NewEvent;
 import io.hookwire.core.Page;
 import io.hookwire.core.PayloadState;
+import io.hookwire.core.PublishedEvent;
+import io.hookwire.core.WebhookChanges;
+import io.hookwire.core.WebhookQuery;
+import io.hookwire.core.WebhookRow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;

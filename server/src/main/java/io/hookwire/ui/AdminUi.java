@@ -1,8 +1,10 @@
 package io.hookwire.ui;
 
 import io.hookwire.core.Account;
+import io.hookwire.core.LogEntry;
 import io.hookwire.core.Page;
 import io.hookwire.core.Webhook;
+import io.hookwire.core.WebhookRow;
 import io.hookwire.service.Auth;
 import io.hookwire.service.Input;
 import io.hookwire.service.ListWebhooks;
@@ -11,8 +13,6 @@ import io.hookwire.service.PageRequest;
 import io.hookwire.service.ValidationException;
 import io.hookwire.service.WebhookFields;
 import io.hookwire.service.Webhooks;
-import io.hookwire.store.LogEntry;
-import io.hookwire.store.WebhookRow;
 import io.hookwire.ui.Sessions.Notice;
 import io.hookwire.ui.Sessions.OneTimeSecret;
 import io.hookwire.ui.Sessions.Session;

@@ -2,15 +2,15 @@ package io.hookwire.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hookwire.core.Claim;
 import io.hookwire.core.EventType;
 import io.hookwire.core.Ids;
+import io.hookwire.core.NewEvent;
 import io.hookwire.core.PayloadState;
 import io.hookwire.core.Webhook;
-import io.hookwire.store.Claim;
-import io.hookwire.store.NewEvent;
+import io.hookwire.core.WebhookChanges;
+import io.hookwire.core.WebhookRow;
 import io.hookwire.store.Store;
-import io.hookwire.store.WebhookChanges;
-import io.hookwire.store.WebhookRow;
 import io.hookwire.testing.StoreKind;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.hookwire.core.Account;
+import io.hookwire.core.Claim;
 import io.hookwire.core.EventType;
 import io.hookwire.core.PayloadState;
+import io.hookwire.core.WebhookRow;
 import io.hookwire.testing.PostgresDatabase;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,6 +1,5 @@
-package io.hookwire.store;
+package io.hookwire.core;
 
-import io.hookwire.core.EventType;
 import java.time.Instant;
 
 /** One request for one payload, with what is needed to show the envelope that was sent. */

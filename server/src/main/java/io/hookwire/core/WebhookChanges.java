@@ -1,7 +1,5 @@
-package io.hookwire.store;
+package io.hookwire.core;
 
-import io.hookwire.core.EventType;
-import io.hookwire.core.RetrySchedule;
 import java.util.Optional;
 
 /**

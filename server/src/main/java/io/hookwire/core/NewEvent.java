@@ -1,6 +1,5 @@
-package io.hookwire.store;
+package io.hookwire.core;
 
-import io.hookwire.core.EventType;
 import java.util.Optional;
 
 /**

@@ -2,6 +2,7 @@ package io.hookwire.api;
 
 import io.hookwire.config.Config;
 import io.hookwire.testing.StoreKind;
+import io.hookwire.testing.TestClock;
 import io.hookwire.testing.TestServer;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -13,10 +14,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * One server per store for a whole test class, started on first use and stopped after the class: a
  * server (and a PostgreSQL database) per test would dominate the run. Tests stay independent by
- * working in fresh accounts. All servers share one {@link SettableClock}.
+ * working in fresh accounts. All servers share one standing {@link TestClock}.
  */
 final class SharedServers implements AfterAllCallback {
-  final SettableClock clock = new SettableClock(Instant.parse("2017-05-23T14:07:18Z"));
+  final TestClock clock = TestClock.standing(Instant.parse("2017-05-23T14:07:18Z"));
 
   private final UnaryOperator<Config> configure;
   private final Map<StoreKind, TestServer> servers = new EnumMap<>(StoreKind.class);

@@ -39,7 +39,7 @@ class HoldAndResendTest {
   @ParameterizedTest
   @EnumSource(StoreKind.class)
   void disabledWebhookHoldsPayloadsUntilEnabledThenSendsThemOldestFirst(StoreKind kind) {
-    TestClock clock = new TestClock();
+    TestClock clock = TestClock.running();
     // One request at a time, so the order of arrival is the order of sending.
     try (TestServer server =
             TestServer.start(
@@ -174,7 +174,7 @@ class HoldAndResendTest {
   @ParameterizedTest
   @EnumSource(StoreKind.class)
   void resendSinceRequeuesOnlyPayloadsCreatedFromThatTime(StoreKind kind) {
-    TestClock clock = new TestClock();
+    TestClock clock = TestClock.running();
     try (TestServer server = TestServer.start(kind, c -> c, b -> b.clock(clock));
         RecordingReceiver receiver = new RecordingReceiver()) {
       receiver.answerByDefault(Answer.status(500));
@@ -182,7 +182,7 @@ class HoldAndResendTest {
       Hook hook = createWebhook(api, receiver.url("/hook"));
       publish(api, "{\"n\":0}");
       Instant between = clock.instant().plus(Duration.ofHours(1));
-      clock.shift(Duration.ofHours(2));
+      clock.advance(Duration.ofHours(2));
       publish(api, "{\"n\":1}");
       await().atMost(PATIENCE).until(() -> payloads(server, hook.id(), "failed") == 2);
 

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hookwire.testing.ApiClient;
 import io.hookwire.testing.ApiClient.Answer;
 import io.hookwire.testing.ConfigEditor;
-import io.hookwire.testing.FakeClock;
 import io.hookwire.testing.StoreKind;
+import io.hookwire.testing.TestClock;
 import io.hookwire.testing.TestServer;
 import java.time.Duration;
 import java.util.Map;
@@ -16,13 +16,13 @@ import org.junit.jupiter.api.Test;
  * Why this exists: one account's runaway script must not take the API from the others. Each account
  * has two buckets, one for publishing and one for everything else, so a producer is never held up
  * by its account's management calls nor the other way round. Small buckets (a burst of 3 then 1
- * request a second) on a FakeClock, so refills happen exactly when the test says.
+ * request a second) on a TestClock, so refills happen exactly when the test says.
  */
 class RateLimitTest {
 
   @Test
   void requestsBeyondTheBurstAnswer429WithRetryAfterAndOtherAccountsAreUnaffected() {
-    FakeClock clock = new FakeClock();
+    TestClock clock = TestClock.standing();
     try (TestServer server =
         TestServer.start(
             StoreKind.SQLITE,
@@ -65,7 +65,7 @@ class RateLimitTest {
 
   @Test
   void publishingHasABucketOfItsOwnAndABatchTakesOneToken() {
-    FakeClock clock = new FakeClock();
+    TestClock clock = TestClock.standing();
     try (TestServer server =
         TestServer.start(
             StoreKind.SQLITE,
@@ -100,7 +100,7 @@ class RateLimitTest {
 
   @Test
   void zeroTurnsOffOneLimitAndLeavesTheOther() {
-    FakeClock clock = new FakeClock();
+    TestClock clock = TestClock.standing();
     try (TestServer server =
         TestServer.start(
             StoreKind.SQLITE,
@@ -129,7 +129,7 @@ class RateLimitTest {
 
   @Test
   void aSlowRateAsksForALongerWait() {
-    FakeClock clock = new FakeClock();
+    TestClock clock = TestClock.standing();
     try (TestServer server =
         TestServer.start(
             StoreKind.SQLITE,
@@ -147,7 +147,7 @@ class RateLimitTest {
 
   @Test
   void unauthenticatedRequestsAreRefusedBeforeTheyCostAToken() {
-    FakeClock clock = new FakeClock();
+    TestClock clock = TestClock.standing();
     try (TestServer server =
         TestServer.start(
             StoreKind.SQLITE,

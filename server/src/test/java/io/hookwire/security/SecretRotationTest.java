@@ -11,10 +11,10 @@ import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookVerificationException;
 import io.hookwire.testing.ApiClient;
 import io.hookwire.testing.ApiClient.Answer;
-import io.hookwire.testing.FakeClock;
 import io.hookwire.testing.RecordingReceiver;
 import io.hookwire.testing.RecordingReceiver.Received;
 import io.hookwire.testing.StoreKind;
+import io.hookwire.testing.TestClock;
 import io.hookwire.testing.TestServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +69,7 @@ class SecretRotationTest {
   @EnumSource(StoreKind.class)
   void deliveriesCarryBothSignaturesDuringTheGracePeriodAndOnlyTheNewOneAfter(StoreKind kind)
       throws Exception {
-    FakeClock clock = new FakeClock();
+    TestClock clock = TestClock.standing();
     try (RecordingReceiver receiver = new RecordingReceiver();
         TestServer server = TestServer.start(kind, c -> c, b -> b.clock(clock))) {
       ApiClient api = server.api();

@@ -10,12 +10,11 @@ import io.hookwire.security.SecretBox;
 import io.hookwire.security.TargetPolicy;
 import io.hookwire.store.Store;
 import io.hookwire.store.Stores;
+import io.hookwire.testing.TestClock;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -46,7 +45,7 @@ class WebhooksTest {
             store,
             SecretBox.of(key),
             TargetPolicy.strict(),
-            Clock.fixed(NOW, ZoneOffset.UTC),
+            TestClock.standing(NOW),
             Duration.ofHours(24),
             wakeUps::incrementAndGet);
     account = store.createAccount("acme", ApiKeys.hash("key"), NOW);

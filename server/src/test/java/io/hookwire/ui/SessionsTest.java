@@ -3,41 +3,17 @@ package io.hookwire.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookwire.core.Account;
-import java.time.Clock;
+import io.hookwire.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SessionsTest {
   /** A clock the test moves by hand. */
-  private static final class HandClock extends Clock {
-    private Instant now = Instant.parse("2026-01-01T09:00:00Z");
+  private final TestClock clock = TestClock.standing(Instant.parse("2026-01-01T09:00:00Z"));
 
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }
-
-  private final HandClock clock = new HandClock();
   private final Sessions sessions = new Sessions(clock);
   private final Account account = new Account("001000000000001", "Acme", clock.instant());
 

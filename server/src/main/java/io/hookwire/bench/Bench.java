@@ -7,7 +7,7 @@ import io.hookwire.core.EventType;
 import io.hookwire.core.PayloadState;
 import io.hookwire.delivery.Envelope;
 import io.hookwire.delivery.OkHttpSender;
-import io.hookwire.delivery.Response;
+import io.hookwire.delivery.Reply;
 import io.hookwire.security.ApiKeys;
 import io.hookwire.security.Secrets;
 import io.hookwire.security.TargetPolicy;
@@ -396,7 +396,7 @@ public final class Bench {
           settings.concurrency(),
           () -> {
             while (clock.nanos() < end) {
-              Response response = sender.post(url, headers, body);
+              Reply response = sender.post(url, headers, body);
               (response.isSuccess() ? ok : failed).increment();
             }
           });

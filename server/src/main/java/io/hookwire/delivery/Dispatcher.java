@@ -124,7 +124,7 @@ public final class Dispatcher implements AutoCloseable {
   static final Duration HELD_SENDING = Duration.ofSeconds(2);
 
   private final Store store;
-  private final OkHttpSender sender;
+  private final Sender sender;
   private final SecretBox secrets;
   private final Clock clock;
   private final Settings settings;
@@ -169,7 +169,7 @@ public final class Dispatcher implements AutoCloseable {
 
   public Dispatcher(
       Store store,
-      OkHttpSender sender,
+      Sender sender,
       SecretBox secrets,
       Clock clock,
       Settings settings,
@@ -506,7 +506,7 @@ public final class Dispatcher implements AutoCloseable {
               .toList();
       byte[] body = Envelope.body(envelopes, first.batchSize() > 1);
       String payloadIds = batch.stream().map(Claim::payloadId).collect(Collectors.joining(","));
-      Response response;
+      Reply response;
       try {
         Map<String, String> headers =
             Signer.headers(
@@ -518,7 +518,7 @@ public final class Dispatcher implements AutoCloseable {
         // Logged as an attempt, so the webhook's log says why nothing arrives, and retried on
         // the schedule; a resend after the key is fixed delivers what gave up meanwhile.
         log.error("webhook {}: {}", first.webhookId(), e.getMessage());
-        response = new Response(0, e.getMessage(), null, 0);
+        response = new Reply(0, e.getMessage(), null, 0);
       }
       log.debug(
           "webhook {} payloads {}: answered {} in {} µs{}",
@@ -548,7 +548,7 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   private static AttemptRecord record(
-      Claim c, Instant sentAt, Response response, Outcome outcome, Instant now) {
+      Claim c, Instant sentAt, Reply response, Outcome outcome, Instant now) {
     PayloadState state;
     Instant dueAt;
     switch (outcome) {

@@ -45,7 +45,7 @@ import okhttp3.RequestBody;
  * its lock took a quarter of the delivery path's time (docs/performance.md). Connecting keeps its
  * own timeout, which the socket enforces.
  */
-public final class OkHttpSender implements AutoCloseable {
+public final class OkHttpSender implements Sender, AutoCloseable {
   /** Enough of a response to see what went wrong; the log keeps no more. */
   public static final int MAX_RESPONSE_BODY = 4096;
 
@@ -115,20 +115,21 @@ public final class OkHttpSender implements AutoCloseable {
             .build();
   }
 
-  public Response post(String url, Map<String, String> headers, byte[] body) {
+  @Override
+  public Reply post(String url, Map<String, String> headers, byte[] body) {
     long start = System.nanoTime();
     HttpUrl target = HttpUrl.parse(url);
     if (target == null) {
-      return new Response(0, "not a valid URL", null, 0);
+      return new Reply(0, "not a valid URL", null, 0);
     }
     if (!policy.isPermissive() && !target.isHttps()) {
-      return new Response(0, "blocked: only https:// targets are allowed", null, micros(start));
+      return new Reply(0, "blocked: only https:// targets are allowed", null, micros(start));
     }
     // Address literals never reach the Dns hook: they are judged here, and once more by the
     // socket factory against the address OkHttp actually reads from them.
     Optional<String> why = policy.whyHostBlocked(target.host());
     if (why.isPresent()) {
-      return new Response(0, "blocked: " + why.get(), null, micros(start));
+      return new Reply(0, "blocked: " + why.get(), null, micros(start));
     }
     Request.Builder request =
         new Request.Builder().url(target).post(RequestBody.create(body, JSON));
@@ -142,10 +143,10 @@ public final class OkHttpSender implements AutoCloseable {
         placed = place.take(System.nanoTime() + timeoutNanos);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return new Response(0, "not sent: interrupted while waiting for " + destination, null, 0);
+        return new Reply(0, "not sent: interrupted while waiting for " + destination, null, 0);
       }
       if (!placed) {
-        return new Response(
+        return new Reply(
             0,
             "timeout: not sent; "
                 + destination
@@ -165,7 +166,7 @@ public final class OkHttpSender implements AutoCloseable {
     }
   }
 
-  private Response send(Request request) {
+  private Reply send(Request request) {
     // The receiver's time starts now: the wait for a place was ours, not its.
     long sent = System.nanoTime();
     Call call = client.newCall(request);
@@ -177,10 +178,10 @@ public final class OkHttpSender implements AutoCloseable {
       if (response.isRedirect()) {
         error = "redirect not followed (Location: " + response.header("Location", "") + ")";
       }
-      return new Response(response.code(), error, text, micros(sent));
+      return new Reply(response.code(), error, text, micros(sent));
     } catch (IOException e) {
       // A call past its deadline is cancelled: its failure is the timeout.
-      return new Response(0, call.isCanceled() ? TIMED_OUT : describe(e), null, micros(sent));
+      return new Reply(0, call.isCanceled() ? TIMED_OUT : describe(e), null, micros(sent));
     } finally {
       deadlines.forget(call);
     }

@@ -78,7 +78,7 @@ class DestinationLimitTest {
         OkHttpSender sender = sender(bound, Duration.ofSeconds(30));
         CountingReceiver first = new CountingReceiver().hold();
         CountingReceiver second = new CountingReceiver().hold()) {
-      List<Future<Response>> sent = new ArrayList<>();
+      List<Future<Reply>> sent = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
         sent.add(threads.submit(() -> sender.post(first.url("/a"), Map.of(), BODY)));
         sent.add(threads.submit(() -> sender.post(second.url("/b"), Map.of(), BODY)));
@@ -90,7 +90,7 @@ class DestinationLimitTest {
       first.release();
       second.release();
 
-      for (Future<Response> response : sent) {
+      for (Future<Reply> response : sent) {
         assertThat(response.get().code()).as(String.valueOf(response.get())).isEqualTo(200);
       }
       for (CountingReceiver receiver : List.of(first, second)) {
@@ -111,17 +111,16 @@ class DestinationLimitTest {
     try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
         OkHttpSender sender = sender(1, timeout);
         CountingReceiver receiver = new CountingReceiver().hold()) {
-      Future<Response> held = threads.submit(() -> sender.post(receiver.url("/"), Map.of(), BODY));
+      Future<Reply> held = threads.submit(() -> sender.post(receiver.url("/"), Map.of(), BODY));
       await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requestsInProgress() == 1);
-      Future<Response> second =
-          threads.submit(() -> sender.post(receiver.url("/"), Map.of(), BODY));
-      Future<Response> third = threads.submit(() -> sender.post(receiver.url("/"), Map.of(), BODY));
+      Future<Reply> second = threads.submit(() -> sender.post(receiver.url("/"), Map.of(), BODY));
+      Future<Reply> third = threads.submit(() -> sender.post(receiver.url("/"), Map.of(), BODY));
 
-      List<Response> waited = List.of(second.get(), third.get());
+      List<Reply> waited = List.of(second.get(), third.get());
 
       assertThat(held.get().error()).startsWith("timeout: no response");
       assertThat(waited)
-          .extracting(Response::error)
+          .extracting(Reply::error)
           .filteredOn(error -> error.startsWith("timeout: not sent"))
           .hasSize(1)
           .allSatisfy(error -> assertThat(error).contains("--concurrency-per-destination (1)"));

@@ -7,8 +7,9 @@ package io.hookwire.delivery;
  * @param error why the attempt failed without a response, or what was wrong with it; null if
  *     nothing
  * @param body the first {@link OkHttpSender#MAX_RESPONSE_BODY} characters of the response
+ * @param micros from sending to the answer or the failure
  */
-public record Response(int code, String error, String body, long micros) {
+public record Reply(int code, String error, String body, long micros) {
   public boolean isSuccess() {
     return code >= 200 && code < 300;
   }

@@ -66,7 +66,7 @@ class ArchitectureTest {
         .whereLayer("config")
         .mayOnlyBeAccessedByLayers("delivery", "wiring", "cli", "bench")
         .whereLayer("delivery")
-        .mayOnlyBeAccessedByLayers("service", "api", "ui", "wiring", "bench")
+        .mayOnlyBeAccessedByLayers("service", "wiring", "bench")
         .whereLayer("service")
         .mayOnlyBeAccessedByLayers("api", "ui", "wiring", "cli", "bench")
         .whereLayer("api")

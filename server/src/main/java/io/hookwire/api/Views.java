@@ -2,6 +2,7 @@ package io.hookwire.api;
 
 import io.hookwire.core.Account;
 import io.hookwire.core.Clocks;
+import io.hookwire.core.Envelope;
 import io.hookwire.core.Json;
 import io.hookwire.core.LogEntry;
 import io.hookwire.core.Page;
@@ -9,7 +10,6 @@ import io.hookwire.core.PublishedEvent;
 import io.hookwire.core.RetrySchedule;
 import io.hookwire.core.Webhook;
 import io.hookwire.core.WebhookRow;
-import io.hookwire.delivery.Envelope;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;

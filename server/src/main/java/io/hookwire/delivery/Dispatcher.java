@@ -2,6 +2,7 @@ package io.hookwire.delivery;
 
 import io.hookwire.core.AttemptRecord;
 import io.hookwire.core.Claim;
+import io.hookwire.core.Envelope;
 import io.hookwire.core.Ids;
 import io.hookwire.core.PayloadState;
 import io.hookwire.core.RetrySchedule;

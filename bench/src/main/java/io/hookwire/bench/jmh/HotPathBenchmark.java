@@ -2,9 +2,9 @@ package io.hookwire.bench.jmh;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hookwire.core.CanonicalJson;
+import io.hookwire.core.Envelope;
 import io.hookwire.core.EventType;
 import io.hookwire.core.Json;
-import io.hookwire.delivery.Envelope;
 import io.hookwire.signing.Signer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

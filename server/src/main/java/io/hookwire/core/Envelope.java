@@ -1,7 +1,5 @@
-package io.hookwire.delivery;
+package io.hookwire.core;
 
-import io.hookwire.core.CanonicalJson;
-import io.hookwire.core.EventType;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;

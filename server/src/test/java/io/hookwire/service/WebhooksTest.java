@@ -62,6 +62,22 @@ class WebhooksTest {
         name, Input.absent(), event, url, isEnabled, Input.absent(), batchSize);
   }
 
+  /** A valid webhook, enabled as {@code isEnabled} says; returns its id. */
+  private String createCrm(Input isEnabled) {
+    return webhooks
+        .create(
+            account.id(),
+            fields(
+                Input.of("CRM"),
+                Input.of("newLead"),
+                Input.of("https://example.com/hook"),
+                isEnabled,
+                Input.absent()))
+        .row()
+        .webhook()
+        .id();
+  }
+
   @Test
   void aValidCommandCreatesTheWebhookWithItsDefaults() {
     Webhooks.WithSecret created =
@@ -112,19 +128,7 @@ class WebhooksTest {
 
   @Test
   void anotherAccountsWebhookIsNotFound() {
-    String id =
-        webhooks
-            .create(
-                account.id(),
-                fields(
-                    Input.of("CRM"),
-                    Input.of("newLead"),
-                    Input.of("https://example.com/hook"),
-                    Input.absent(),
-                    Input.absent()))
-            .row()
-            .webhook()
-            .id();
+    String id = createCrm(Input.absent());
     Account other = store.createAccount("other", ApiKeys.hash("other"), NOW);
 
     assertThatThrownBy(() -> webhooks.get(other.id(), id))
@@ -137,19 +141,7 @@ class WebhooksTest {
 
   @Test
   void enablingWakesTheDispatcherForTheHeldPayloads() {
-    String id =
-        webhooks
-            .create(
-                account.id(),
-                fields(
-                    Input.of("CRM"),
-                    Input.of("newLead"),
-                    Input.of("https://example.com/hook"),
-                    Input.of("0"),
-                    Input.absent()))
-            .row()
-            .webhook()
-            .id();
+    String id = createCrm(Input.of("0"));
 
     webhooks.update(account.id(), id, WebhookFields.enabled(true));
 

@@ -78,7 +78,7 @@ public final class Hookwire implements AutoCloseable {
             config.concurrencyPerWebhook(),
             Dispatcher.MAX_IN_FLIGHT,
             b.maxUnrecorded,
-            Dispatcher.CLAIM_BATCH,
+            Dispatcher.CLAIM_LIMIT,
             config.deliveryLease(),
             config.deliveryTimeout(),
             b.pollInterval);

@@ -68,9 +68,11 @@ public record BenchSettings(
       throw new IllegalArgumentException(
           "--nodes 2 needs --database-url: both nodes share one PostgreSQL database");
     }
-    if (batch < 1 || batch > io.hookwire.service.Events.MAX_BATCH) {
+    if (batch < 1 || batch > io.hookwire.service.Events.MAX_EVENTS_PER_REQUEST) {
       throw new IllegalArgumentException(
-          "the batch must be 1 to " + io.hookwire.service.Events.MAX_BATCH + " events");
+          "the batch must be 1 to "
+              + io.hookwire.service.Events.MAX_EVENTS_PER_REQUEST
+              + " events");
     }
     if (dataBytes < 0 || dataBytes > 64 * 1024) {
       throw new IllegalArgumentException("the data size must be 0 to 65536 bytes");

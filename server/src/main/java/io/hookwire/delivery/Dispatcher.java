@@ -65,7 +65,7 @@ public final class Dispatcher implements AutoCloseable {
    * Payloads per claim statement at most. 256: a claim's cost grows with the rows it locks, and
    * several claims of 256 beat one of 1,000 on both stores (docs/performance.md).
    */
-  public static final int CLAIM_BATCH = 256;
+  public static final int CLAIM_LIMIT = 256;
 
   /**
    * Payloads leased to this node and not yet recorded, at most. 131,072: a fast webhook keeps its
@@ -103,7 +103,7 @@ public final class Dispatcher implements AutoCloseable {
       int concurrencyPerWebhook,
       int maxInFlight,
       int maxUnrecorded,
-      int claimBatch,
+      int claimLimit,
       Duration lease,
       Duration timeout,
       Duration pollInterval) {}
@@ -327,7 +327,7 @@ public final class Dispatcher implements AutoCloseable {
       try {
         releaseGivenBack();
         int claimed = claimAndDispatch();
-        if (claimed < settings.claimBatch()) {
+        if (claimed < settings.claimLimit()) {
           awaitWork();
         }
       } catch (InterruptedException e) {
@@ -362,7 +362,7 @@ public final class Dispatcher implements AutoCloseable {
   int claimAndDispatch() {
     long nowMs = clock.millis();
     lanes.values().forEach(lane -> lane.measure(nowMs));
-    int room = Math.min(settings.claimBatch(), settings.maxInFlight() - inFlight.get());
+    int room = Math.min(settings.claimLimit(), settings.maxInFlight() - inFlight.get());
     if (room <= 0 || heldData.get() >= MAX_HELD_DATA) {
       return 0;
     }

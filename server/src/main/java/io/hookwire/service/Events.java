@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 /** Publishing: validate, then store durably with the fan-out (see {@link Intake}). */
 public final class Events {
   /** Events per {@code POST /v2/events}: one transaction stays short. */
-  public static final int MAX_BATCH = 1_000;
+  public static final int MAX_EVENTS_PER_REQUEST = 1_000;
 
   private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
 
@@ -42,8 +42,9 @@ public final class Events {
     if (!array.isArray()) {
       throw ValidationException.general("the body must be a JSON array of events");
     }
-    if (array.isEmpty() || array.size() > MAX_BATCH) {
-      throw ValidationException.general("send from 1 to " + MAX_BATCH + " events at a time");
+    if (array.isEmpty() || array.size() > MAX_EVENTS_PER_REQUEST) {
+      throw ValidationException.general(
+          "send from 1 to " + MAX_EVENTS_PER_REQUEST + " events at a time");
     }
     FieldErrors errors = new FieldErrors();
     List<NewEvent> events = new ArrayList<>(array.size());

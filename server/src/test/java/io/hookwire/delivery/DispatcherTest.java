@@ -98,7 +98,7 @@ class DispatcherTest {
                 concurrency,
                 Dispatcher.MAX_IN_FLIGHT,
                 Dispatcher.MAX_UNRECORDED,
-                Dispatcher.CLAIM_BATCH,
+                Dispatcher.CLAIM_LIMIT,
                 Duration.ofMinutes(2),
                 Duration.ofSeconds(5),
                 Duration.ofMillis(5)),

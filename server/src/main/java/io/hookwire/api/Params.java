@@ -11,7 +11,6 @@ import io.hookwire.service.PublishEvent;
 import io.hookwire.service.WebhookFields;
 import io.javalin.http.Context;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.util.UrlEncoded;
 
@@ -25,16 +24,6 @@ public final class Params {
 
   private Params(ObjectNode values) {
     this.values = values;
-  }
-
-  public static Params of(Map<String, String> values) {
-    ObjectNode node = JsonNodeFactory.instance.objectNode();
-    values.forEach(node::put);
-    return new Params(node);
-  }
-
-  public static Params of(ObjectNode values) {
-    return new Params(values);
   }
 
   /** Query parameters, overlaid by the body's. */
@@ -92,12 +81,12 @@ public final class Params {
   }
 
   /** One parameter as a command's field. */
-  public Input input(String name) {
+  Input input(String name) {
     return Input.fromJson(values.get(name));
   }
 
   /** The raw JSON value, for parameters that take objects. */
-  public Optional<JsonNode> node(String name) {
+  Optional<JsonNode> node(String name) {
     return Optional.ofNullable(values.get(name)).filter(v -> !v.isNull());
   }
 

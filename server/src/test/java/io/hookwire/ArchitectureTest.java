@@ -62,7 +62,7 @@ class ArchitectureTest {
         .whereLayer("security")
         .mayOnlyBeAccessedByLayers("config", "delivery", "service", "wiring", "cli", "bench")
         .whereLayer("store")
-        .mayOnlyBeAccessedByLayers("delivery", "service", "api", "ui", "wiring", "cli", "bench")
+        .mayOnlyBeAccessedByLayers("delivery", "service", "wiring", "cli", "bench")
         .whereLayer("config")
         .mayOnlyBeAccessedByLayers("delivery", "wiring", "cli", "bench")
         .whereLayer("delivery")

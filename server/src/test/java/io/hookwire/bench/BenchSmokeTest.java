@@ -88,6 +88,10 @@ class BenchSmokeTest {
         .as("the server runs in a process of its own, whose CPU time is its own")
         .isPositive();
     assertThat(live.at("/cpuPerDelivery/producerAndSinkMicros").asDouble()).isPositive();
+    assertThat(live.has("leasedAtPublish")).isTrue();
+    assertThat(live.path("leasedAtPublish").asDouble())
+        .as("a share of the phase's payloads")
+        .isBetween(0.0, 1.0);
     if (kind == StoreKind.POSTGRES) {
       assertThat(live.at("/cpuPerDelivery/databaseMicros").asDouble())
           .as("the test database runs on this machine: its processes' CPU time is counted")
@@ -122,6 +126,8 @@ class BenchSmokeTest {
     assertThat(fanOut.path("deliveries").asLong()).isEqualTo(5 * fanOut.path("events").asLong());
     assertThat(fanOut.path("logged").asLong()).isEqualTo(fanOut.path("deliveries").asLong());
     assertThat(fanOut.path("deliveriesPerSecond").asDouble()).isPositive();
+    assertThat(fanOut.has("leasedAtPublish")).isTrue();
+    assertThat(fanOut.path("leasedAtPublish").asDouble()).isBetween(0.0, 1.0);
     assertThat(fanOut.path("ratioToFanOut1").asDouble()).isPositive();
     assertThat(fanOut.path("ratioToSinkLimit").asDouble())
         .isCloseTo(

@@ -66,11 +66,7 @@ class LivePathTest {
   @EnumSource(StoreKind.class)
   void payloadsBeyondTheLanesRoomWaitInTheStoreAndAreSentWhenThereIsRoom(StoreKind kind) {
     // One request at a time: its lane holds 32 payloads.
-    try (TestServer server =
-            TestServer.start(
-                kind,
-                c -> ConfigEditor.of(c).concurrencyPerWebhook(1).build(),
-                b -> b.pollInterval(NO_POLLING));
+    try (TestServer server = oneRequestAtATimeWithoutPolling(kind);
         RecordingReceiver receiver = new RecordingReceiver()) {
       ApiClient api = server.api();
       Hook hook = createWebhook(api, receiver.url("/hook"));
@@ -93,11 +89,7 @@ class LivePathTest {
   @ParameterizedTest
   @EnumSource(StoreKind.class)
   void aSpilledLaneIsClaimedForUntilItIsFull(StoreKind kind) {
-    try (TestServer server =
-            TestServer.start(
-                kind,
-                c -> ConfigEditor.of(c).concurrencyPerWebhook(1).build(),
-                b -> b.pollInterval(NO_POLLING));
+    try (TestServer server = oneRequestAtATimeWithoutPolling(kind);
         RecordingReceiver receiver = new RecordingReceiver()) {
       ApiClient api = server.api();
       Hook hook = createWebhook(api, receiver.url("/hook"));
@@ -117,6 +109,14 @@ class LivePathTest {
     }
   }
 
+  /** A server that sends each webhook one request at a time (a lane of 32) and never polls. */
+  private static TestServer oneRequestAtATimeWithoutPolling(StoreKind kind) {
+    return TestServer.start(
+        kind,
+        c -> ConfigEditor.of(c).concurrencyPerWebhook(1).build(),
+        b -> b.pollInterval(NO_POLLING));
+  }
+
   private static double leased(TestServer server, String path) {
     return metric(server, "hookwire_payloads_leased_total{path=\"" + path + "\"}");
   }
@@ -126,11 +126,7 @@ class LivePathTest {
   @ParameterizedTest
   @EnumSource(StoreKind.class)
   void manyWebhooksOverflowingTogetherAreAllSentWithoutPolling(StoreKind kind) {
-    try (TestServer server =
-            TestServer.start(
-                kind,
-                c -> ConfigEditor.of(c).concurrencyPerWebhook(1).build(),
-                b -> b.pollInterval(NO_POLLING));
+    try (TestServer server = oneRequestAtATimeWithoutPolling(kind);
         RecordingReceiver receiver = new RecordingReceiver()) {
       ApiClient api = server.api();
       List<Hook> hooks = new ArrayList<>();

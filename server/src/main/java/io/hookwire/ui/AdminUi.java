@@ -66,14 +66,14 @@ public final class AdminUi {
   private final Webhooks webhooks;
   private final Sessions sessions;
   private final Assets assets;
-  private final Pages pages;
+  private final Templates templates;
 
   public AdminUi(Auth auth, Webhooks webhooks, Clock clock) {
     this.auth = auth;
     this.webhooks = webhooks;
     this.sessions = new Sessions(clock);
     this.assets = new Assets();
-    this.pages = new Pages(assets);
+    this.templates = new Templates(assets);
   }
 
   public void register(JavalinConfig cfg) {
@@ -96,7 +96,7 @@ public final class AdminUi {
     r.get(ROOT + "/webhooks", page(this::list));
     r.get(
         ROOT + "/webhooks/new",
-        page((ctx, s) -> ctx.html(pages.newWebhook(s, Pages.Form.empty()))));
+        page((ctx, s) -> ctx.html(templates.newWebhook(s, Templates.Form.empty()))));
     r.post(ROOT + "/webhooks", action(this::create));
     r.get(ROOT + "/webhooks/{id}", page(this::edit));
     r.post(ROOT + "/webhooks/{id}", action(this::update));
@@ -113,7 +113,8 @@ public final class AdminUi {
         ROOT + "/*",
         ctx -> {
           securityHeaders(ctx);
-          ctx.status(404).html(pages.error(session(ctx), 404, "There is no page at this address."));
+          ctx.status(404)
+              .html(templates.error(session(ctx), 404, "There is no page at this address."));
         });
   }
 
@@ -131,7 +132,7 @@ public final class AdminUi {
         ctx.queryParam("signed-out") != null
             ? Optional.of(new Notice(false, "You are signed out."))
             : Optional.empty();
-    ctx.html(pages.signIn("", message, token, next(ctx.queryParam("next"))));
+    ctx.html(templates.signIn("", message, token, next(ctx.queryParam("next"))));
   }
 
   private void signIn(Context ctx) {
@@ -159,7 +160,7 @@ public final class AdminUi {
       setCookie(ctx, SIGN_IN_COOKIE, fresh, ROOT + "/sign-in", false);
       ctx.status(401)
           .html(
-              pages.signIn(
+              templates.signIn(
                   accountId,
                   Optional.of(
                       new Notice(
@@ -197,7 +198,7 @@ public final class AdminUi {
                 name.isEmpty() ? Input.absent() : Input.of(name),
                 Input.absent(),
                 PageRequest.of(pageNumber, WEBHOOKS_PER_PAGE)));
-    List<Pages.Listed> listed =
+    List<Templates.Listed> listed =
         found.items().stream()
             .map(
                 row -> {
@@ -205,13 +206,13 @@ public final class AdminUi {
                   long held = w.enabled() ? 0 : webhooks.held(s.accountId(), w.id());
                   long failed =
                       w.lastExecution().isPresent() ? webhooks.failed(s.accountId(), w.id()) : 0;
-                  return new Pages.Listed(row, held, failed);
+                  return new Templates.Listed(row, held, failed);
                 })
             .toList();
     ctx.html(
-        pages.webhooks(
+        templates.webhooks(
             s,
-            new Pages.ListView(
+            new Templates.ListView(
                 new Page<>(listed, found.total()), pageNumber, WEBHOOKS_PER_PAGE, name, event),
             s.takeNotice()));
   }
@@ -221,15 +222,15 @@ public final class AdminUi {
     try {
       Webhooks.WithSecret created = webhooks.create(s.accountId(), fields(values));
       s.secret(new OneTimeSecret(created.row().webhook().id(), created.secret(), false));
-      seeOther(ctx, Pages.webhookPath(created.row().webhook().id()) + "/secret");
+      seeOther(ctx, Templates.webhookPath(created.row().webhook().id()) + "/secret");
     } catch (ValidationException e) {
-      ctx.status(400).html(pages.newWebhook(s, new Pages.Form(values, e.errors())));
+      ctx.status(400).html(templates.newWebhook(s, new Templates.Form(values, e.errors())));
     }
   }
 
   private void edit(Context ctx, Session s) {
     WebhookRow row = webhooks.get(s.accountId(), ctx.pathParam("id"));
-    renderEdit(ctx, s, row, Pages.Form.of(row.webhook()), s.takeNotice());
+    renderEdit(ctx, s, row, Templates.Form.of(row.webhook()), s.takeNotice());
   }
 
   private void update(Context ctx, Session s) {
@@ -242,15 +243,15 @@ public final class AdminUi {
       seeOther(ctx, ROOT + "/webhooks");
     } catch (ValidationException e) {
       ctx.status(400);
-      renderEdit(ctx, s, current, new Pages.Form(values, e.errors()), Optional.empty());
+      renderEdit(ctx, s, current, new Templates.Form(values, e.errors()), Optional.empty());
     }
   }
 
   private void renderEdit(
-      Context ctx, Session s, WebhookRow row, Pages.Form form, Optional<Notice> notice) {
+      Context ctx, Session s, WebhookRow row, Templates.Form form, Optional<Notice> notice) {
     String id = row.webhook().id();
     ctx.html(
-        pages.editWebhook(
+        templates.editWebhook(
             s,
             row,
             webhooks.held(s.accountId(), id),
@@ -277,27 +278,27 @@ public final class AdminUi {
                             + held
                             + (held == 1 ? " held payload." : " held payloads."))
                 : "Disabled “" + name + "”. Its events are held until you enable it again."));
-    seeOther(ctx, Pages.webhookPath(id));
+    seeOther(ctx, Templates.webhookPath(id));
   }
 
   private void secret(Context ctx, Session s) {
     String id = ctx.pathParam("id");
     WebhookRow row = webhooks.get(s.accountId(), id);
-    ctx.html(pages.secret(s, row, s.takeSecret(id)));
+    ctx.html(templates.secret(s, row, s.takeSecret(id)));
   }
 
   private void rotate(Context ctx, Session s) {
     Webhooks.WithSecret rotated = webhooks.rotateSecret(s.accountId(), ctx.pathParam("id"));
     String id = rotated.row().webhook().id();
     s.secret(new OneTimeSecret(id, rotated.secret(), true));
-    seeOther(ctx, Pages.webhookPath(id) + "/secret");
+    seeOther(ctx, Templates.webhookPath(id) + "/secret");
   }
 
   private void confirmDelete(Context ctx, Session s) {
     String id = ctx.pathParam("id");
     Webhook w = webhooks.get(s.accountId(), id).webhook();
     ctx.html(
-        pages.confirmDelete(
+        templates.confirmDelete(
             s, w, webhooks.held(s.accountId(), id), webhooks.failed(s.accountId(), id)));
   }
 
@@ -316,7 +317,7 @@ public final class AdminUi {
     Page<LogEntry> entries =
         webhooks.log(s.accountId(), id, PageRequest.of(pageNumber, LOG_PER_PAGE));
     ctx.html(
-        pages.log(
+        templates.log(
             s,
             w,
             entries,
@@ -338,7 +339,7 @@ public final class AdminUi {
                     + resent
                     + (resent == 1 ? " failed payload" : " failed payloads")
                     + " again. Reload to see the new requests."));
-    seeOther(ctx, Pages.webhookPath(id) + "/log");
+    seeOther(ctx, Templates.webhookPath(id) + "/log");
   }
 
   // Sessions, CSRF and errors
@@ -413,7 +414,7 @@ public final class AdminUi {
   }
 
   private void refuse(Context ctx, Optional<Session> session, int status, String message) {
-    ctx.status(status).html(pages.error(session, status, message));
+    ctx.status(status).html(templates.error(session, status, message));
   }
 
   private Optional<Session> session(Context ctx) {

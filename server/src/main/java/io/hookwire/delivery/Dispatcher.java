@@ -132,7 +132,10 @@ public final class Dispatcher implements AutoCloseable {
   private final Recorder recorder;
   private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
   private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
-  private final Map<String, String> openedSecrets = new ConcurrentHashMap<>();
+  private final Map<Sealed, String> openedSecrets = new ConcurrentHashMap<>();
+
+  private record Sealed(String binding, String value) {}
+
   private final Counter leasedLive;
   private final Counter leasedByClaim;
 
@@ -583,20 +586,25 @@ public final class Dispatcher implements AutoCloseable {
 
   /** The current secret, then the previous one while its rotation grace period lasts. */
   private List<String> secretsOf(Claim c, Instant now) {
-    String context = c.accountId() + "/" + c.webhookId();
-    String current = open(c.secretSealed(), context);
+    String binding = SecretBox.webhookBinding(c.accountId(), c.webhookId());
+    String current = open(c.secretSealed(), binding);
     if (c.previousSecretSealed().isPresent()
         && c.previousSecretUntil().map(now::isBefore).orElse(false)) {
-      return List.of(current, open(c.previousSecretSealed().get(), context));
+      return List.of(current, open(c.previousSecretSealed().get(), binding));
     }
     return List.of(current);
   }
 
-  private String open(String sealed, String context) {
+  /**
+   * Opens a sealed secret once per row: the cache is keyed by the row's binding as well as the
+   * sealed value, so a value copied onto another row is opened (and refused) for that row.
+   */
+  private String open(String sealed, String binding) {
     if (openedSecrets.size() > 100_000) {
       openedSecrets.clear();
     }
-    return openedSecrets.computeIfAbsent(sealed, s -> secrets.open(s, context));
+    return openedSecrets.computeIfAbsent(
+        new Sealed(binding, sealed), k -> secrets.open(k.value(), k.binding()));
   }
 
   /**

@@ -77,6 +77,14 @@ public final class SecretBox {
     }
   }
 
+  /**
+   * What a webhook's secret is sealed for: its account and id. A sealed value copied onto another
+   * row does not open there.
+   */
+  public static String webhookBinding(String accountId, String webhookId) {
+    return accountId + "/" + webhookId;
+  }
+
   public String seal(String plaintext, String context) {
     byte[] nonce = new byte[NONCE_BYTES];
     RANDOM.nextBytes(nonce);

@@ -109,7 +109,7 @@ public final class Webhooks {
     WebhookRow row =
         new WebhookRow(
             webhook,
-            secrets.seal(secret, context(accountId, id)),
+            secrets.seal(secret, SecretBox.webhookBinding(accountId, id)),
             Optional.empty(),
             Optional.empty());
     store.insertWebhook(row);
@@ -198,7 +198,7 @@ public final class Webhooks {
             .rotateSecret(
                 accountId,
                 webhookId,
-                secrets.seal(secret, context(accountId, webhookId)),
+                secrets.seal(secret, SecretBox.webhookBinding(accountId, webhookId)),
                 current.secretSealed(),
                 now.plus(rotationGrace),
                 now)
@@ -237,10 +237,6 @@ public final class Webhooks {
   }
 
   /** Binds a sealed secret to its row: copied onto another webhook, it does not decrypt. */
-  public static String context(String accountId, String webhookId) {
-    return accountId + "/" + webhookId;
-  }
-
   private static NotFoundException notFound() {
     return new NotFoundException("Webhook");
   }

@@ -106,6 +106,13 @@ class DispatcherTest {
   }
 
   private String webhook() {
+    return webhook(null);
+  }
+
+  /**
+   * @param sealed the stored secret, or null to seal one for the new row
+   */
+  private String webhook(String sealed) {
     String id = Ids.WEBHOOK.next();
     store.insertWebhook(
         new WebhookRow(
@@ -122,7 +129,9 @@ class DispatcherTest {
                 Optional.empty(),
                 clock.instant(),
                 clock.instant()),
-            secrets.seal("s3cret", account.id() + "/" + id),
+            sealed != null
+                ? sealed
+                : secrets.seal("s3cret", SecretBox.webhookBinding(account.id(), id)),
             Optional.empty(),
             Optional.empty()));
     return id;
@@ -217,5 +226,28 @@ class DispatcherTest {
     assertThat(payloads(hook, PayloadState.delivered)).isEqualTo(1);
     assertThat(payloads(hook, PayloadState.pending)).isEqualTo(2);
     assertThat(payloads(hook, PayloadState.in_flight)).isZero();
+  }
+
+  @Test
+  void aSealedSecretCopiedOntoAnotherWebhookDoesNotSignItsDeliveries() {
+    String original = webhook();
+    start(RetrySchedule.parse("1h"), 16);
+    publish(1);
+    await().atMost(PATIENCE).until(() -> payloads(original, PayloadState.delivered) == 1);
+
+    // The original's secret, opened once already, copied onto another row as stored.
+    String sealed = store.findWebhook(account.id(), original).orElseThrow().secretSealed();
+    String copy = webhook(sealed);
+    publish(1);
+
+    await().atMost(PATIENCE).until(() -> store.log(account.id(), copy, 0, 20).total() == 1);
+    assertThat(store.log(account.id(), copy, 0, 20).items())
+        .singleElement()
+        .satisfies(
+            entry -> {
+              assertThat(entry.responseCode()).isZero();
+              assertThat(entry.error()).contains("cannot decrypt the webhook secret");
+            });
+    assertThat(sent).noneMatch(h -> copy.equals(h.get("X-Oktopost-Webhook")));
   }
 }

@@ -1,5 +1,6 @@
 package io.hookwire.security;
 
+import io.hookwire.core.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -50,7 +51,7 @@ public final class SecretBox {
       if (!Files.exists(keyFile)) {
         byte[] fresh = new byte[32];
         RANDOM.nextBytes(fresh);
-        Files.createDirectories(keyFile.toAbsolutePath().getParent());
+        PrivateFiles.directory(keyFile.toAbsolutePath().getParent());
         try {
           Files.writeString(
               Files.createFile(

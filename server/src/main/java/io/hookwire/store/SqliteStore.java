@@ -3,6 +3,7 @@ package io.hookwire.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.hookwire.core.Claim;
+import io.hookwire.core.PrivateFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -15,6 +16,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.Function;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
@@ -29,14 +32,22 @@ import org.sqlite.SQLiteException;
  */
 public final class SqliteStore extends SqlStore {
   public static final String FILE_NAME = "hookwire.db";
+  private static final Logger log = LoggerFactory.getLogger(SqliteStore.class);
 
   private SqliteStore(HikariDataSource dataSource) {
     super(dataSource);
   }
 
   public static SqliteStore open(Path dataDir) {
+    Path file = dataDir.resolve(FILE_NAME);
     try {
-      Files.createDirectories(dataDir);
+      PrivateFiles.directory(dataDir);
+      // SQLite gives the -wal and -shm files the database file's permissions when it makes them.
+      for (Path f : List.of(file, sibling(file, "-wal"), sibling(file, "-shm"))) {
+        if ((f == file || Files.exists(f)) && PrivateFiles.file(f)) {
+          log.info("{} was readable by other users: now 0600", f);
+        }
+      }
     } catch (java.io.IOException e) {
       throw new IllegalStateException("cannot create the data directory " + dataDir, e);
     }
@@ -48,7 +59,7 @@ public final class SqliteStore extends SqlStore {
     sqlite.enforceForeignKeys(true);
     sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
     SQLiteDataSource connections = new UnicodeLowerDataSource(sqlite);
-    connections.setUrl("jdbc:sqlite:" + dataDir.resolve(FILE_NAME).toAbsolutePath());
+    connections.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
 
     HikariConfig config = new HikariConfig();
     config.setDataSource(connections);
@@ -58,6 +69,10 @@ public final class SqliteStore extends SqlStore {
     HikariDataSource dataSource = new HikariDataSource(config);
     migrate(dataSource);
     return new SqliteStore(dataSource);
+  }
+
+  private static Path sibling(Path file, String suffix) {
+    return file.resolveSibling(file.getFileName() + suffix);
   }
 
   @Override

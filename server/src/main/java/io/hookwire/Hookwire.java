@@ -130,7 +130,8 @@ public final class Hookwire implements AutoCloseable {
                       ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                           .result(metrics.scrape()));
               api.register(cfg);
-              new AdminUi(auth, webhooks, b.clock).register(cfg);
+              new AdminUi(auth, webhooks, secrets.derive("hookwire/ui/sign-in-form"), b.clock)
+                  .register(cfg);
             });
     javalin.start();
     log.info(

@@ -11,6 +11,7 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -84,6 +85,21 @@ public final class SecretBox {
    */
   public static String webhookBinding(String accountId, String webhookId) {
     return accountId + "/" + webhookId;
+  }
+
+  /**
+   * A key for {@code purpose} derived from the master key (HMAC-SHA256 of the purpose, as HKDF's
+   * expand step does for one block): the same on every node, independent of the key that seals
+   * secrets and of every other purpose's.
+   */
+  public byte[] derive(String purpose) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+      return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HMAC-SHA256 is unavailable", e);
+    }
   }
 
   public String seal(String plaintext, String context) {

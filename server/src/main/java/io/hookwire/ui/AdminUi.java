@@ -22,7 +22,6 @@ import io.javalin.http.Handler;
 import io.javalin.http.HttpStatus;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,13 +64,19 @@ public final class AdminUi {
   private final Auth auth;
   private final Webhooks webhooks;
   private final Sessions sessions;
+  private final SignInTokens signInTokens;
   private final Assets assets;
   private final Templates templates;
 
-  public AdminUi(Auth auth, Webhooks webhooks, Clock clock) {
+  /**
+   * @param formKey the key of the sign-in form's tokens, the same on every node (derived from the
+   *     master key)
+   */
+  public AdminUi(Auth auth, Webhooks webhooks, byte[] formKey, Clock clock) {
     this.auth = auth;
     this.webhooks = webhooks;
     this.sessions = new Sessions(clock);
+    this.signInTokens = new SignInTokens(formKey, clock);
     this.assets = new Assets();
     this.templates = new Templates(assets);
   }
@@ -126,7 +131,7 @@ public final class AdminUi {
       seeOther(ctx, ROOT + "/webhooks");
       return;
     }
-    String token = Sessions.token();
+    String token = signInTokens.issue();
     setCookie(ctx, SIGN_IN_COOKIE, token, ROOT + "/sign-in", false);
     Optional<Notice> message =
         ctx.queryParam("signed-out") != null
@@ -139,7 +144,7 @@ public final class AdminUi {
     securityHeaders(ctx);
     String cookie = ctx.cookie(SIGN_IN_COOKIE);
     String token = formParam(ctx, "csrf");
-    if (cookie == null || token == null || !constantTimeEquals(cookie, token)) {
+    if (!signInTokens.accepts(cookie, token)) {
       refuse(
           ctx,
           Optional.empty(),
@@ -156,7 +161,7 @@ public final class AdminUi {
             ? Optional.empty()
             : auth.authenticate(accountId, apiKey);
     if (account.isEmpty()) {
-      String fresh = Sessions.token();
+      String fresh = signInTokens.issue();
       setCookie(ctx, SIGN_IN_COOKIE, fresh, ROOT + "/sign-in", false);
       ctx.status(401)
           .html(
@@ -520,10 +525,5 @@ public final class AdminUi {
 
   private static String next(String candidate) {
     return candidate != null && NEXT.matcher(candidate).matches() ? candidate : ROOT + "/webhooks";
-  }
-
-  private static boolean constantTimeEquals(String a, String b) {
-    return MessageDigest.isEqual(
-        a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
   }
 }

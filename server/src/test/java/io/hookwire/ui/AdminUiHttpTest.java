@@ -92,6 +92,20 @@ class AdminUiHttpTest {
   }
 
   @Test
+  void signInWithACookieAndFieldOfTheSendersChoosingIsRefused() {
+    // Another site able to plant a cookie (a sibling subdomain, say) picks a value and posts it
+    // in the form too: equal, but not a token this server made.
+    ui.setCookie(AdminUi.SIGN_IN_COOKIE, "abc");
+    UiClient.Page refused =
+        ui.post(
+            "/ui/sign-in",
+            Map.of("csrf", "abc", "accountId", server.accountId, "apiKey", server.apiKey));
+
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(ui.cookie(AdminUi.SESSION_COOKIE)).isNull();
+  }
+
+  @Test
   void signInPostWithoutTheFormsTokenIsRefused() {
     // A page on another site could post the form with credentials of its own choosing (login
     // CSRF): without the token from our sign-in page, nothing happens.

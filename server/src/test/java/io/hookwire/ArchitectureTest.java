@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
  * core} (values and pure functions), {@code signing} and {@code security}, {@code store}
  * (persistence), {@code config}, {@code delivery} (the pipeline), {@code service} (what an account
  * can do), and the two ways in, {@code api} and {@code ui}, which know the service and not each
- * other; {@code cli} and {@code bench} on top, and {@code io.hookwire.Hookwire}, which wires a
- * node.
+ * other; {@code cli} on top, and {@code io.hookwire.Hookwire}, which wires a node. The benchmark
+ * ({@code io.hookwire.bench}) is a module of its own, above all of it, and not in the server's jar.
  */
 class ArchitectureTest {
   private static JavaClasses classes;
@@ -55,26 +55,22 @@ class ArchitectureTest {
         .definedBy("io.hookwire")
         .layer("cli")
         .definedBy("io.hookwire.cli..")
-        .layer("bench")
-        .definedBy("io.hookwire.bench..")
         .whereLayer("signing")
-        .mayOnlyBeAccessedByLayers("delivery", "ui", "wiring", "bench")
+        .mayOnlyBeAccessedByLayers("delivery", "ui", "wiring")
         .whereLayer("security")
-        .mayOnlyBeAccessedByLayers("config", "delivery", "service", "wiring", "cli", "bench")
+        .mayOnlyBeAccessedByLayers("config", "delivery", "service", "wiring", "cli")
         .whereLayer("store")
-        .mayOnlyBeAccessedByLayers("delivery", "service", "wiring", "cli", "bench")
+        .mayOnlyBeAccessedByLayers("delivery", "service", "wiring", "cli")
         .whereLayer("config")
-        .mayOnlyBeAccessedByLayers("delivery", "wiring", "cli", "bench")
+        .mayOnlyBeAccessedByLayers("delivery", "wiring", "cli")
         .whereLayer("delivery")
-        .mayOnlyBeAccessedByLayers("service", "wiring", "bench")
+        .mayOnlyBeAccessedByLayers("service", "wiring")
         .whereLayer("service")
-        .mayOnlyBeAccessedByLayers("api", "ui", "wiring", "cli", "bench")
+        .mayOnlyBeAccessedByLayers("api", "ui", "wiring", "cli")
         .whereLayer("api")
         .mayOnlyBeAccessedByLayers("wiring")
         .whereLayer("ui")
         .mayOnlyBeAccessedByLayers("wiring")
-        .whereLayer("bench")
-        .mayOnlyBeAccessedByLayers("cli")
         .whereLayer("cli")
         .mayNotBeAccessedByAnyLayer()
         .check(classes);

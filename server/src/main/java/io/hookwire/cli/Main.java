@@ -9,12 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "Hookwire " + Hookwire.VERSION,
     description = "Self-hosted webhook delivery with an Oktopost-compatible API.",
-    subcommands = {
-      ServeCommand.class,
-      AccountCommand.class,
-      MigrateCommand.class,
-      BenchCommand.class
-    })
+    subcommands = {ServeCommand.class, AccountCommand.class, MigrateCommand.class})
 public final class Main {
   public static void main(String[] args) {
     CommandLine cli = new CommandLine(new Main());

@@ -1,8 +1,5 @@
-package io.hookwire.cli;
+package io.hookwire.bench;
 
-import io.hookwire.bench.Bench;
-import io.hookwire.bench.BenchReport;
-import io.hookwire.bench.BenchSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,14 +7,21 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+/**
+ * {@code hookwire bench}, the main class of {@code hookwire-bench.jar}: the launcher at the
+ * repository's root runs that jar for {@code bench} and the server's jar for every other command.
+ * The benchmark's jar has the server's on its class path, and {@link ServerProcess} starts the
+ * servers it measures from it.
+ */
 @Command(
-    name = "bench",
+    name = "hookwire bench",
     mixinStandardHelpOptions = true,
     description = {
       "Measure this machine: start an HTTP sink in this process and a Hookwire server in a process"
@@ -27,8 +31,30 @@ import picocli.CommandLine.Spec;
       "Use a database of its own with --database-url: the run writes hundreds of thousands of"
           + " rows (and removes its webhooks afterwards)."
     })
-final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * The command as {@code hookwire} runs its others: an invalid setting or a run that cannot go on
+   * (an {@link IllegalArgumentException} or {@link IllegalStateException}) ends with its message
+   * and exit code 2, not a stack trace.
+   */
+  private static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new BenchCommand());
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+            commandLine.getErr().println("hookwire: " + e.getMessage());
+            return 2;
+          }
+          throw e;
+        });
+    return cli;
+  }
 
   @Option(
       names = "--database-url",

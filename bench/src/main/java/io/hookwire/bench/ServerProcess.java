@@ -17,9 +17,11 @@ import java.util.regex.Pattern;
 /**
  * A Hookwire server measured as users run it: {@code hookwire serve} in a JVM of its own, so that
  * its CPU time, heap and resident memory are its own, not shared with the benchmark's producer and
- * sink. It runs on the classpath of this process, with {@link #HEAP_MB} as its heap and none of
- * this process's {@code HOOKWIRE_} environment (so only the options given configure it), and logs
- * to a file beside its data; its collector's log gives its heap before and after each collection.
+ * sink. It runs on the classpath of this process (the server's jar, which {@code
+ * hookwire-bench.jar} names in its manifest, or the build's class path in tests), with {@link
+ * #HEAP_MB} as its heap and none of this process's {@code HOOKWIRE_} environment (so only the
+ * options given configure it), and logs to a file beside its data; its collector's log gives its
+ * heap before and after each collection.
  */
 final class ServerProcess implements AutoCloseable {
   /** The memory target of the server: the heap it is given, and so what a finished run shows. */

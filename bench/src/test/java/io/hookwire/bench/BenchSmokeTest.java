@@ -3,7 +3,6 @@ package io.hookwire.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hookwire.cli.Main;
 import io.hookwire.core.Json;
 import io.hookwire.testing.StoreKind;
 import java.io.PrintWriter;
@@ -37,7 +36,6 @@ class BenchSmokeTest {
     List<String> args =
         new ArrayList<>(
             List.of(
-                "bench",
                 "--quick",
                 "--warmup",
                 "1",
@@ -59,7 +57,9 @@ class BenchSmokeTest {
     StringWriter stdout = new StringWriter();
     StringWriter stderr = new StringWriter();
     CommandLine cli =
-        new CommandLine(new Main()).setOut(new PrintWriter(stdout)).setErr(new PrintWriter(stderr));
+        new CommandLine(new BenchCommand())
+            .setOut(new PrintWriter(stdout))
+            .setErr(new PrintWriter(stderr));
 
     int exit = cli.execute(args.toArray(String[]::new));
 
@@ -178,10 +178,9 @@ class BenchSmokeTest {
   @Test
   void twoNodesWithoutADatabaseUrlAreRefusedBeforeAnythingRuns(@TempDir Path dir) {
     StringWriter stderr = new StringWriter();
-    CommandLine cli = new CommandLine(new Main()).setErr(new PrintWriter(stderr));
+    CommandLine cli = new CommandLine(new BenchCommand()).setErr(new PrintWriter(stderr));
 
-    int exit =
-        cli.execute("bench", "--quick", "--nodes", "2", "--out", dir.resolve("b.json").toString());
+    int exit = cli.execute("--quick", "--nodes", "2", "--out", dir.resolve("b.json").toString());
 
     assertThat(exit).isEqualTo(2);
     assertThat(stderr.toString()).contains("--nodes 2 needs --database-url");

@@ -222,8 +222,7 @@ public final class Api {
   }
 
   private static void requireJson(Context ctx) {
-    String type = ctx.contentType();
-    if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+    if (!Params.mediaType(ctx).equals("application/json")) {
       throw ApiException.general(415, "send the events as application/json");
     }
   }

@@ -12,6 +12,8 @@ import io.hookwire.service.WebhookFields;
 import io.javalin.http.Context;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import okhttp3.MediaType;
 import org.eclipse.jetty.util.UrlEncoded;
 
 /**
@@ -20,6 +22,8 @@ import org.eclipse.jetty.util.UrlEncoded;
  * Values are JSON nodes; form values are strings.
  */
 public final class Params {
+  private static final Set<String> UTF_8 = Set.of("utf-8", "utf8");
+
   private final ObjectNode values;
 
   private Params(ObjectNode values) {
@@ -32,32 +36,54 @@ public final class Params {
     if (ctx.queryString() != null) {
       node.setAll(urlEncoded(ctx.queryString(), "the query string"));
     }
-    String contentType =
-        ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
     byte[] body = ctx.bodyAsBytes();
     if (body.length == 0) {
       return new Params(node);
     }
-    if (contentType.startsWith("application/json")) {
-      JsonNode json = Json.parse(body);
-      if (!json.isObject()) {
-        throw ApiException.general(400, "the JSON body must be an object");
+    switch (mediaType(ctx)) {
+      case "application/json" -> {
+        JsonNode json = Json.parse(body);
+        if (!json.isObject()) {
+          throw ApiException.general(400, "the JSON body must be an object");
+        }
+        node.setAll((ObjectNode) json);
       }
-      node.setAll((ObjectNode) json);
-    } else if (contentType.startsWith("application/x-www-form-urlencoded")) {
-      node.setAll(urlEncoded(Json.utf8(body, "the form body"), "the form body"));
-    } else {
-      throw ApiException.general(
-          415, "send parameters as application/x-www-form-urlencoded or application/json");
+      case "application/x-www-form-urlencoded" ->
+          node.setAll(urlEncoded(Json.utf8(body, "the form body"), "the form body"));
+      default ->
+          throw ApiException.general(
+              415, "send parameters as application/x-www-form-urlencoded or application/json");
     }
     return new Params(node);
   }
 
   /**
+   * The body's media type, lower case, without parameters: {@code application/json} exactly (not
+   * {@code application/jsonx}). A charset other than UTF-8 is refused rather than misread.
+   *
+   * @return empty when there is no Content-Type
+   */
+  static String mediaType(Context ctx) {
+    String header = ctx.header("Content-Type");
+    if (header == null || header.isBlank()) {
+      return "";
+    }
+    MediaType type = MediaType.parse(header);
+    if (type == null) {
+      throw ApiException.general(415, "the Content-Type header is malformed");
+    }
+    String charset = type.parameter("charset");
+    if (charset != null && !UTF_8.contains(charset.toLowerCase(Locale.ROOT))) {
+      throw ApiException.general(415, "send the body in UTF-8 (charset=utf-8, or no charset)");
+    }
+    return type.type() + "/" + type.subtype();
+  }
+
+  /**
    * Decodes {@code a=1&b=2} the way PHP (and so Oktopost) does: a {@code %} that starts no escape
    * stays as it is, because {@code curl -d name="50% off"} sends it unescaped. A decoder that
-   * dropped such a value would answer "name is required", or ignore it in an update. The first of
-   * repeated parameters wins.
+   * dropped such a value would answer "name is required", or ignore it in an update. A parameter
+   * given twice is refused: parsers disagree on which one counts.
    */
   private static ObjectNode urlEncoded(String encoded, String where) {
     ObjectNode values = JsonNodeFactory.instance.objectNode();
@@ -67,9 +93,10 @@ public final class Params {
           0,
           encoded.length(),
           (name, value) -> {
-            if (!values.has(name)) {
-              values.put(name, value);
+            if (values.has(name)) {
+              throw ApiException.invalid(name, name + " is given more than once in " + where);
             }
+            values.put(name, value);
           },
           true,
           false,

@@ -51,6 +51,25 @@ public final class CanonicalJson {
     }
   }
 
+  /**
+   * Whether a number in {@code node} is beyond what a double holds ({@code 1e400}): JSON.parse
+   * makes it Infinity and JSON.stringify then writes null, so it cannot be kept as sent.
+   */
+  public static boolean hasNonFiniteNumber(JsonNode node) {
+    return switch (node.getNodeType()) {
+      case OBJECT, ARRAY -> {
+        for (JsonNode child : node) {
+          if (hasNonFiniteNumber(child)) {
+            yield true;
+          }
+        }
+        yield false;
+      }
+      case NUMBER -> !Double.isFinite(node.doubleValue());
+      default -> false;
+    };
+  }
+
   private static void writeObject(JsonNode node, StringBuilder out) {
     List<Map.Entry<String, JsonNode>> indices = new ArrayList<>();
     List<Map.Entry<String, JsonNode>> others = new ArrayList<>();

@@ -1,8 +1,11 @@
 package io.hookwire.core;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +14,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /** The one Jackson mapper: strict on input, so bad JSON is refused, never a guess. */
 public final class Json {
@@ -21,6 +25,8 @@ public final class Json {
       JsonMapper.builder()
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .disable(JsonParser.Feature.ALLOW_COMMENTS)
+          // {"a":1,"a":2} means different things to different parsers: refused, not guessed.
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
           .build();
 
   static {
@@ -52,10 +58,54 @@ public final class Json {
       }
       return node;
     } catch (JsonProcessingException e) {
-      throw new Malformed("malformed JSON: " + e.getOriginalMessage());
+      throw new Malformed(describe(e));
     } catch (IOException e) {
       throw new Malformed("unreadable body");
     }
+  }
+
+  /**
+   * What is wrong with the JSON, in the API's words: where, and why in terms of JSON, never the
+   * parser's own (its class names, settings or source descriptions).
+   */
+  static String describe(JsonProcessingException e) {
+    if (e instanceof StreamConstraintsException) {
+      String m = String.valueOf(e.getOriginalMessage());
+      if (m.contains("nesting depth")) {
+        return "the JSON is nested more than " + MAX_NESTING + " levels deep";
+      }
+      if (m.contains("Number value length")) {
+        return "a number in the JSON has too many digits";
+      }
+      if (m.contains("String value length") || m.contains("Name length")) {
+        return "a string in the JSON is too long";
+      }
+      return "the JSON is too large";
+    }
+    if (e instanceof JsonEOFException) {
+      return "malformed JSON: it ends before it is complete";
+    }
+    String reason = String.valueOf(e.getOriginalMessage());
+    if (reason.startsWith("Duplicate field ")) {
+      reason = "duplicate key " + reason.substring("Duplicate field ".length()).replace('\'', '"');
+    }
+    // Jackson appends where an unclosed value started, with a description of its source.
+    for (String cut : List.of(" (start marker at", "\n", " at [Source")) {
+      int at = reason.indexOf(cut);
+      if (at >= 0) {
+        reason = reason.substring(0, at);
+      }
+    }
+    reason = reason.replaceAll("\\s*\\([^()]*`[^`]*`[^()]*\\)", "").replace("`", "").strip();
+    JsonLocation where = e.getLocation();
+    return where == null || where.getLineNr() < 1
+        ? "malformed JSON: " + reason
+        : "malformed JSON at line "
+            + where.getLineNr()
+            + ", column "
+            + where.getColumnNr()
+            + ": "
+            + reason;
   }
 
   /** JSON this process stored or wrote itself: a failure is a bug, not bad input. */

@@ -81,7 +81,7 @@ public final class Events {
       case Input.Absent absent -> errors.add(prefix + "event", "event is required");
       case Input.NotText notText -> errors.add(prefix + "event", "event must be a string");
       case Input.Text text -> {
-        type = EventType.parse(text.value().strip());
+        type = EventType.parse(text.value());
         if (type.isEmpty()) {
           errors.add(prefix + "event", "event must be one of the supported event types");
         }
@@ -103,6 +103,11 @@ public final class Events {
       if (value != null && !value.isObject()) {
         errors.add(prefix + "data", "data must be a JSON object");
       } else if (value != null) {
+        if (CanonicalJson.hasNonFiniteNumber(value)) {
+          errors.add(
+              prefix + "data",
+              "data must not hold a number beyond the range of JSON numbers (about ±1.8e308)");
+        }
         data = CanonicalJson.write(value);
         if (data.getBytes(StandardCharsets.UTF_8).length > maxDataBytes) {
           errors.add(prefix + "data", "data must be at most " + maxDataBytes + " bytes");

@@ -248,7 +248,7 @@ public final class Webhooks {
     if (value.isEmpty()) {
       return Optional.empty();
     }
-    Optional<EventType> type = EventType.parse(value.get().strip());
+    Optional<EventType> type = EventType.parse(value.get());
     if (type.isEmpty()) {
       errors.add("event", "event must be one of the supported event types, e.g. newLead");
     }
@@ -325,6 +325,9 @@ public final class Webhooks {
       errors.add(field, field + " must be at most " + max + " characters");
     } else if (hasControl(text, multiline)) {
       errors.add(field, field + " must not contain control characters");
+    } else if (hasInvisible(text)) {
+      errors.add(
+          field, field + " must not contain invisible or text-direction formatting characters");
     } else if (hasLoneSurrogate(text)) {
       errors.add(field, field + " must be valid Unicode");
     } else {
@@ -338,6 +341,36 @@ public final class Webhooks {
         .anyMatch(
             c ->
                 Character.isISOControl(c) && !(multiline && (c == '\n' || c == '\r' || c == '\t')));
+  }
+
+  /**
+   * Format characters (Unicode category Cf): bidi overrides such as U+202E that make a name read
+   * backwards, zero-width spaces that make two names look alike. Zero-width joiners and non-joiners
+   * stay allowed between two visible characters, where scripts such as Persian and emoji sequences
+   * need them.
+   */
+  private static boolean hasInvisible(String text) {
+    int[] cps = text.codePoints().toArray();
+    for (int i = 0; i < cps.length; i++) {
+      if (Character.getType(cps[i]) != Character.FORMAT) {
+        continue;
+      }
+      boolean joiner = cps[i] == 0x200C || cps[i] == 0x200D;
+      if (!joiner
+          || i == 0
+          || i == cps.length - 1
+          || !visible(cps[i - 1])
+          || !visible(cps[i + 1])) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean visible(int cp) {
+    return !Character.isWhitespace(cp)
+        && !Character.isISOControl(cp)
+        && Character.getType(cp) != Character.FORMAT;
   }
 
   private static boolean hasLoneSurrogate(String s) {

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hookwire.config.Config;
+import io.hookwire.core.Json;
 import io.hookwire.service.Webhooks;
 import io.hookwire.testing.ApiClient;
 import io.hookwire.testing.ApiClient.Answer;
@@ -228,6 +229,30 @@ class WebhookValidationTest {
     Answer update = api.postForm("/v2/webhook/" + id, form("url=http://hooks.example.com/in"));
     assertError(update, 400, "url");
     assertThat(allWebhooks(api)).isEqualTo(before);
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void joinersInsideWordsAndEmojiAreKeptInNames(StoreKind kind) {
+    ApiClient api = servers.on(kind).newAccount("Joiners");
+    // A family emoji is joined by U+200D; Persian "mi-khaham" needs U+200C inside the word.
+    for (String name :
+        List.of(
+            "Team \uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67",
+            "\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645")) {
+      Answer create =
+          api.postJson(
+              "/v2/webhook",
+              Json.MAPPER
+                  .createObjectNode()
+                  .put("event", "newLead")
+                  .put("name", name)
+                  .put("url", "https://hooks.example.com/in")
+                  .toString());
+
+      assertThat(create.status()).as(create.text()).isEqualTo(200);
+      assertThat(create.json().at("/Webhook/Name").asText()).isEqualTo(name);
+    }
   }
 
   @ParameterizedTest

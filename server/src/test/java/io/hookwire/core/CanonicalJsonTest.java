@@ -62,8 +62,7 @@ class CanonicalJsonTest {
         Arguments.of("[\"caf\\u00e9\"]", "[\"caf\u00e9\"]"),
         Arguments.of(
             "{\"b\":1,\"a\":2,\"10\":3,\"2\":4,\"1\":5,\"01\":6,\"-1\":7,\"1.5\":8,\"4294967294\":9,\"4294967295\":10,\"0\":11}",
-            "{\"0\":11,\"1\":5,\"2\":4,\"10\":3,\"4294967294\":9,\"b\":1,\"a\":2,\"01\":6,\"-1\":7,\"1.5\":8,\"4294967295\":10}"),
-        Arguments.of("{\"a\":1,\"a\":2,\"b\":3}", "{\"a\":2,\"b\":3}"));
+            "{\"0\":11,\"1\":5,\"2\":4,\"10\":3,\"4294967294\":9,\"b\":1,\"a\":2,\"01\":6,\"-1\":7,\"1.5\":8,\"4294967295\":10}"));
   }
 
   @ParameterizedTest
@@ -181,9 +180,11 @@ class CanonicalJsonTest {
       List<String> used = new ArrayList<>();
       for (int j = 0; j < n; j++) {
         String key = keys[random.nextInt(keys.length)];
-        if (used.contains(key)) continue;
+        // Duplicate keys are refused on input, and "\u0031" is the key "1".
+        String decoded = key.equals("\\u0031") ? "1" : key;
+        if (used.contains(decoded)) continue;
         if (!used.isEmpty()) input.append(',');
-        used.add(key);
+        used.add(decoded);
         input.append('"').append(key).append("\":");
         input.append(random.nextBoolean() ? Integer.toString(j) : "{\"3\":1,\"x\":[],\"0\":2}");
       }

@@ -112,7 +112,9 @@ public final class Hookwire implements AutoCloseable {
             new RateLimiter(
                 config.publishRateLimitPerSecond(), config.publishRateLimitBurst(), b.clock),
             // Both mean "not now": the client retries, nothing was stored.
-            e -> store.isBusy(e) || e instanceof Intake.BusyException);
+            e -> store.isBusy(e) || e instanceof Intake.BusyException,
+            config.maxEventBytes(),
+            metrics);
     this.javalin =
         Javalin.create(
             cfg -> {

@@ -12,9 +12,15 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,12 +33,35 @@ public final class Api {
   private static final Logger log = LoggerFactory.getLogger(Api.class);
   private static final String ACCOUNT = "hookwire.account";
 
+  /** Every route's body limit but publishing's: a webhook's fields take a few KB at most. */
+  static final long BODY_LIMIT = 64 * 1024;
+
+  /** {@code POST /v2/events}: up to 1,000 events. */
+  static final long EVENTS_BODY_LIMIT = 16L * 1024 * 1024;
+
+  /** Bodies up to this size are read and parsed without a permit: they take microseconds. */
+  static final long SMALL_BODY = 64 * 1024;
+
+  /**
+   * Large bodies one account may have read and parsed at once: half the cores, so one account
+   * sending 16 MB bodies as fast as it can leaves the other half to everyone else.
+   */
+  static final int LARGE_BODIES_PER_ACCOUNT =
+      Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+
   private final Auth auth;
   private final Webhooks webhooks;
   private final Events events;
   private final RateLimiter manageLimit;
   private final RateLimiter publishLimit;
   private final Predicate<Throwable> storeBusy;
+  private final long eventBodyLimit;
+
+  /** Each account's permits to read and parse a large body. */
+  private final Map<String, Semaphore> largeBodies = new ConcurrentHashMap<>();
+
+  /** Large bodies waiting for their account's permit: an account sending more than it may. */
+  private final AtomicInteger waitingBodies = new AtomicInteger();
 
   /**
    * @param manageLimit the bucket of every route but publishing
@@ -41,6 +70,8 @@ public final class Api {
    *     up the other's tokens
    * @param storeBusy whether an error means the store is overloaded for the moment: answered 503
    *     with Retry-After, as a client should retry it, not 500
+   * @param maxEventBytes the largest event data: a single event's body may be twice that (escapes,
+   *     indentation, form encoding) and 16 KiB more
    */
   public Api(
       Auth auth,
@@ -48,8 +79,12 @@ public final class Api {
       Events events,
       RateLimiter manageLimit,
       RateLimiter publishLimit,
-      Predicate<Throwable> storeBusy) {
+      Predicate<Throwable> storeBusy,
+      int maxEventBytes,
+      MeterRegistry metrics) {
     this.storeBusy = storeBusy;
+    metrics.gauge("hookwire.request.bodies.waiting", waitingBodies);
+    this.eventBodyLimit = 2L * maxEventBytes + 16 * 1024;
     this.auth = auth;
     this.webhooks = webhooks;
     this.events = events;
@@ -116,14 +151,16 @@ public final class Api {
                     Views.event(
                         events.publish(
                             id(ctx),
-                            params(ctx)
+                            params(ctx, eventBodyLimit)
                                 .publishEvent(
                                     Optional.ofNullable(ctx.header("Idempotency-Key"))))))));
     r.post(
         "/v2/events",
         ctx -> {
           requireJson(ctx);
-          ctx.json(Views.events(events.publishBatch(id(ctx), Json.parse(ctx.bodyAsBytes()))));
+          ctx.json(
+              Views.events(
+                  events.publishBatch(id(ctx), parsed(ctx, EVENTS_BODY_LIMIT, Json::parse))));
         });
 
     r.exception(
@@ -217,8 +254,62 @@ public final class Api {
     return account(ctx).id();
   }
 
-  private static Params params(Context ctx) {
-    return Params.from(ctx);
+  private Params params(Context ctx) {
+    return params(ctx, BODY_LIMIT);
+  }
+
+  private Params params(Context ctx, long bodyLimit) {
+    return parsed(ctx, bodyLimit, body -> Params.from(ctx, body));
+  }
+
+  /**
+   * Reads the body within {@code limit} and parses it. A body declared larger is refused before a
+   * byte of it is read; one that streams past the limit is refused at the limit. A large body (or
+   * one of unknown length) is read and parsed holding one of its account's permits, so no account
+   * can take all of the server's parsing while others wait.
+   */
+  private <T> T parsed(Context ctx, long limit, Function<byte[], T> parse) {
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > limit) {
+      throw tooLarge(limit);
+    }
+    // Without a Content-Length a body is chunked, of unknown length, or there is none.
+    boolean large =
+        declared > SMALL_BODY || (declared < 0 && ctx.header("Transfer-Encoding") != null);
+    Semaphore permits =
+        !large
+            ? null
+            : largeBodies.computeIfAbsent(
+                id(ctx), account -> new Semaphore(LARGE_BODIES_PER_ACCOUNT, true));
+    if (permits != null && !permits.tryAcquire()) {
+      waitingBodies.incrementAndGet();
+      try {
+        permits.acquireUninterruptibly();
+      } finally {
+        waitingBodies.decrementAndGet();
+      }
+    }
+    try {
+      byte[] body;
+      try {
+        body = ctx.req().getInputStream().readNBytes((int) limit + 1);
+      } catch (IOException e) {
+        throw ApiException.general(400, "the request body could not be read");
+      }
+      if (body.length > limit) {
+        throw tooLarge(limit);
+      }
+      return parse.apply(body);
+    } finally {
+      if (permits != null) {
+        permits.release();
+      }
+    }
+  }
+
+  private static ApiException tooLarge(long limit) {
+    return ApiException.general(
+        413, "the request body is too large: at most " + limit + " bytes on this route");
   }
 
   private static void requireJson(Context ctx) {

@@ -31,12 +31,11 @@ public final class Params {
   }
 
   /** Query parameters, overlaid by the body's. */
-  static Params from(Context ctx) {
+  static Params from(Context ctx, byte[] body) {
     ObjectNode node = JsonNodeFactory.instance.objectNode();
     if (ctx.queryString() != null) {
       node.setAll(urlEncoded(ctx.queryString(), "the query string"));
     }
-    byte[] body = ctx.bodyAsBytes();
     if (body.length == 0) {
       return new Params(node);
     }

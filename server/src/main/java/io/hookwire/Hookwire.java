@@ -91,7 +91,13 @@ public final class Hookwire implements AutoCloseable {
     this.dispatcher = new Dispatcher(store, sender, secrets, b.clock, settings, metrics);
     this.webhooks =
         new Webhooks(
-            store, secrets, policy, b.clock, config.secretRotationGrace(), dispatcher::wake);
+            store,
+            secrets,
+            policy,
+            b.clock,
+            config.secretRotationGrace(),
+            config.minRetryDelay(),
+            dispatcher::wake);
     this.intake =
         new Intake(
             store,
@@ -102,7 +108,7 @@ public final class Hookwire implements AutoCloseable {
             config.databaseUrl().isPresent() ? POSTGRES_WRITERS : 1,
             metrics);
     Events events = new Events(intake, config.maxEventBytes());
-    Auth auth = new Auth(store);
+    Auth auth = new Auth(store, config.failedAuthLimit());
     Api api =
         new Api(
             auth,

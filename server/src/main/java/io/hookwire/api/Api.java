@@ -60,7 +60,9 @@ public final class Api {
   /** Each account's permits to read and parse a large body. */
   private final Map<String, Semaphore> largeBodies = new ConcurrentHashMap<>();
 
-  /** Large bodies waiting for their account's permit: an account sending more than it may. */
+  /** Large bodies being read or parsed now, and those waiting for their account's permit. */
+  private final AtomicInteger largeBodiesRead = new AtomicInteger();
+
   private final AtomicInteger waitingBodies = new AtomicInteger();
 
   /**
@@ -83,6 +85,7 @@ public final class Api {
       int maxEventBytes,
       MeterRegistry metrics) {
     this.storeBusy = storeBusy;
+    metrics.gauge("hookwire.request.bodies.large", largeBodiesRead);
     metrics.gauge("hookwire.request.bodies.waiting", waitingBodies);
     this.eventBodyLimit = 2L * maxEventBytes + 16 * 1024;
     this.auth = auth;
@@ -215,18 +218,28 @@ public final class Api {
   }
 
   private void authenticate(Context ctx) {
-    Optional<Account> account = auth.authenticate(ctx.header("Authorization"));
-    if (account.isEmpty()) {
-      ctx.header("WWW-Authenticate", "Basic realm=\"Hookwire\", charset=\"UTF-8\"");
-      throw ApiException.general(401, "authentication failed: use your Account ID and API key");
-    }
+    Account account =
+        switch (auth.checkHeader(ctx.header("Authorization"), ctx.ip())) {
+          case Auth.Verdict.Accepted accepted -> accepted.account();
+          case Auth.Verdict.Refused refused -> {
+            ctx.header("WWW-Authenticate", "Basic realm=\"Hookwire\", charset=\"UTF-8\"");
+            throw ApiException.general(
+                401, "authentication failed: use your Account ID and API key");
+          }
+          case Auth.Verdict.Throttled throttled -> {
+            ctx.header("Retry-After", Long.toString(throttled.retryAfterSeconds()));
+            throw ApiException.general(
+                429,
+                "too many failed authentications from this address or for this account; retry later");
+          }
+        };
     RateLimiter limit = isPublish(ctx) ? publishLimit : manageLimit;
-    OptionalLong wait = limit.acquire(account.get().id());
+    OptionalLong wait = limit.acquire(account.id());
     if (wait.isPresent()) {
-      ctx.header("Retry-After", Long.toString(Math.max(1, wait.getAsLong())));
+      ctx.header("Retry-After", Long.toString(wait.getAsLong()));
       throw ApiException.general(429, "rate limit exceeded; retry later");
     }
-    ctx.attribute(ACCOUNT, account.get());
+    ctx.attribute(ACCOUNT, account);
   }
 
   /**
@@ -289,6 +302,9 @@ public final class Api {
         waitingBodies.decrementAndGet();
       }
     }
+    if (permits != null) {
+      largeBodiesRead.incrementAndGet();
+    }
     try {
       byte[] body;
       try {
@@ -302,6 +318,7 @@ public final class Api {
       return parse.apply(body);
     } finally {
       if (permits != null) {
+        largeBodiesRead.decrementAndGet();
         permits.release();
       }
     }

@@ -1,5 +1,6 @@
 package io.hookwire.api;
 
+import io.hookwire.core.TokenBucket;
 import java.time.Clock;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -13,7 +14,7 @@ public final class RateLimiter {
   private final double perSecond;
   private final double burst;
   private final Clock clock;
-  private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+  private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
 
   public RateLimiter(double perSecond, double burst, Clock clock) {
     this.perSecond = perSecond;
@@ -26,23 +27,11 @@ public final class RateLimiter {
     if (perSecond <= 0) {
       return OptionalLong.empty();
     }
-    return buckets.computeIfAbsent(accountId, id -> new Bucket()).take(clock.millis());
-  }
-
-  private final class Bucket {
-    private double tokens = burst;
-    private long updated = -1;
-
-    synchronized OptionalLong take(long nowMs) {
-      if (updated >= 0) {
-        tokens = Math.min(burst, tokens + (nowMs - updated) / 1000.0 * perSecond);
-      }
-      updated = nowMs;
-      if (tokens >= 1) {
-        tokens -= 1;
-        return OptionalLong.empty();
-      }
-      return OptionalLong.of((long) Math.ceil((1 - tokens) / perSecond));
-    }
+    long now = clock.millis();
+    TokenBucket bucket =
+        buckets.computeIfAbsent(accountId, id -> new TokenBucket(perSecond, burst, now));
+    return bucket.tryTake(now)
+        ? OptionalLong.empty()
+        : OptionalLong.of(Math.max(1, bucket.secondsUntilToken(now)));
   }
 }

@@ -69,7 +69,7 @@ final class AccountCommand {
     @Override
     public Integer call() throws Exception {
       try (Store s = store.open()) {
-        Optional<String> apiKey = new Auth(s).rotateKey(accountId);
+        Optional<String> apiKey = new Auth(s, 0).rotateKey(accountId);
         if (apiKey.isEmpty()) {
           System.err.println("no account " + accountId);
           return 1;

@@ -43,7 +43,9 @@ final class Defaults implements IDefaultValueProvider {
           entry("--rate-limit", text(CONFIG.rateLimitPerSecond())),
           entry("--rate-limit-burst", text(CONFIG.rateLimitBurst())),
           entry("--publish-rate-limit", text(CONFIG.publishRateLimitPerSecond())),
-          entry("--publish-rate-limit-burst", text(CONFIG.publishRateLimitBurst())));
+          entry("--publish-rate-limit-burst", text(CONFIG.publishRateLimitBurst())),
+          entry("--failed-auth-limit", text(CONFIG.failedAuthLimit())),
+          entry("--min-retry-delay", text(CONFIG.minRetryDelay())));
 
   @Override
   public String defaultValue(ArgSpec argument) {

@@ -132,6 +132,22 @@ final class ServeCommand implements Callable<Integer> {
               + " HOOKWIRE_PUBLISH_RATE_LIMIT_BURST, default: ${DEFAULT-VALUE}).")
   int publishRateLimitBurst;
 
+  @Option(
+      names = "--failed-auth-limit",
+      description =
+          "Failed authentications (API keys, sign-ins) a client address may have at once, then"
+              + " as many a minute; an account five times as many; beyond them the client is"
+              + " answered 429 unchecked; 0 turns it off (env HOOKWIRE_FAILED_AUTH_LIMIT, default:"
+              + " ${DEFAULT-VALUE}).")
+  int failedAuthLimit;
+
+  @Option(
+      names = "--min-retry-delay",
+      description =
+          "Shortest delay a webhook's own retrySchedule may have (env"
+              + " HOOKWIRE_MIN_RETRY_DELAY, default: ${DEFAULT-VALUE}).")
+  String minRetryDelay;
+
   Config config() {
     Config.Builder config =
         Config.builder(store.dataDir)
@@ -153,7 +169,9 @@ final class ServeCommand implements Callable<Integer> {
             .idempotencyWindow(duration("--idempotency-window", idempotencyWindow))
             .maxEventBytes(maxEventBytes)
             .rateLimit(rateLimit, rateLimitBurst)
-            .publishRateLimit(publishRateLimit, publishRateLimitBurst);
+            .publishRateLimit(publishRateLimit, publishRateLimitBurst)
+            .failedAuthLimit(failedAuthLimit)
+            .minRetryDelay(duration("--min-retry-delay", minRetryDelay));
     if (lease != null && !lease.isBlank()) {
       config.deliveryLease(duration("--lease", lease));
     }

@@ -32,7 +32,9 @@ public record Config(
     int rateLimitBurst,
     double publishRateLimitPerSecond,
     int publishRateLimitBurst,
-    Duration deliveryLease) {
+    Duration deliveryLease,
+    int failedAuthLimit,
+    Duration minRetryDelay) {
 
   /** 5 s: the API reference's "Return a 2xx status code within 5 seconds". */
   public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofSeconds(5);
@@ -59,6 +61,19 @@ public record Config(
   public static final int DEFAULT_RATE_LIMIT_BURST = 1_000;
 
   /**
+   * Failed authentications a client address may have at once, and again each minute; an account
+   * five times as many (docs/operations.md). 0 turns the throttle off.
+   */
+  public static final int DEFAULT_FAILED_AUTH_LIMIT = 20;
+
+  /**
+   * The shortest delay a webhook's own retry schedule may have: a receiver that fails is not
+   * retried in a tight loop. The server's schedule ({@code --retry-schedule}) is the operator's and
+   * is not held to it.
+   */
+  public static final Duration DEFAULT_MIN_RETRY_DELAY = Duration.ofSeconds(1);
+
+  /**
    * Publishing ({@code POST /v2/event} and {@code /v2/events}, a batch counting once): 10,000
    * requests/s, bursts of 20,000 (two seconds' worth, for a producer catching up). Above what one
    * node accepts on the benchmark machine (several thousand single publishes/s; 30–50 batches of
@@ -80,6 +95,12 @@ public record Config(
     }
     if (deliveryTimeout.isNegative() || deliveryTimeout.isZero()) {
       throw new IllegalArgumentException("the delivery timeout must be positive");
+    }
+    if (failedAuthLimit < 0) {
+      throw new IllegalArgumentException("--failed-auth-limit must be 0 (off) or more");
+    }
+    if (minRetryDelay.isNegative()) {
+      throw new IllegalArgumentException("--min-retry-delay must not be negative");
     }
     if (concurrencyPerWebhook < 1) {
       throw new IllegalArgumentException("concurrency per webhook must be at least 1");
@@ -148,7 +169,9 @@ public record Config(
         .maxEventBytes(maxEventBytes)
         .rateLimit(rateLimitPerSecond, rateLimitBurst)
         .publishRateLimit(publishRateLimitPerSecond, publishRateLimitBurst)
-        .deliveryLease(deliveryLease);
+        .deliveryLease(deliveryLease)
+        .failedAuthLimit(failedAuthLimit)
+        .minRetryDelay(minRetryDelay);
   }
 
   /** Settings being put together; {@link #build} checks them. */
@@ -172,6 +195,8 @@ public record Config(
     private int rateLimitBurst = DEFAULT_RATE_LIMIT_BURST;
     private double publishRateLimitPerSecond = DEFAULT_PUBLISH_RATE_LIMIT;
     private int publishRateLimitBurst = DEFAULT_PUBLISH_RATE_LIMIT_BURST;
+    private int failedAuthLimit = DEFAULT_FAILED_AUTH_LIMIT;
+    private Duration minRetryDelay = DEFAULT_MIN_RETRY_DELAY;
 
     /** Unless set, {@link #defaultLease} of the delivery timeout, whatever that is set to. */
     private Optional<Duration> deliveryLease = Optional.empty();
@@ -276,6 +301,17 @@ public record Config(
       return this;
     }
 
+    /** Failed authentications per client address at once and per minute; 0: not throttled. */
+    public Builder failedAuthLimit(int limit) {
+      this.failedAuthLimit = limit;
+      return this;
+    }
+
+    public Builder minRetryDelay(Duration delay) {
+      this.minRetryDelay = delay;
+      return this;
+    }
+
     /**
      * @throws IllegalArgumentException naming the setting that is out of range
      */
@@ -300,7 +336,9 @@ public record Config(
           rateLimitBurst,
           publishRateLimitPerSecond,
           publishRateLimitBurst,
-          deliveryLease.orElseGet(() -> defaultLease(deliveryTimeout)));
+          deliveryLease.orElseGet(() -> defaultLease(deliveryTimeout)),
+          failedAuthLimit,
+          minRetryDelay);
     }
   }
 }

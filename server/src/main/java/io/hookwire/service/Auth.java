@@ -9,9 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * HTTP Basic authentication with {@code ACCOUNT_ID:API_KEY}, as Oktopost's API takes it.
@@ -23,6 +26,8 @@ import java.util.function.LongSupplier;
  * account and a key just rotated elsewhere work at once.
  */
 public final class Auth {
+  private static final Logger log = LoggerFactory.getLogger(Auth.class);
+
   /**
    * 5 s: how long this node trusts an account it read. A key replaced through {@link #rotateKey} is
    * refused on this node at once; replaced on another node or by {@code hookwire account
@@ -45,6 +50,7 @@ public final class Auth {
   private final LongSupplier nanoTime;
   private final int capacity;
   private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+  private final FailedAuthentications failures;
 
   /**
    * Bumped whenever a key is replaced through this node. An account read before the bump is not
@@ -55,8 +61,12 @@ public final class Auth {
 
   private record Cached(StoredAccount stored, long readNanos, long generation) {}
 
-  public Auth(Store store) {
-    this(store, System::nanoTime, CACHE_CAPACITY);
+  /**
+   * @param failedAuthLimit failed authentications a client address may have at once and per minute
+   *     (an account five times as many); 0: not throttled
+   */
+  public Auth(Store store, int failedAuthLimit) {
+    this(store, System::nanoTime, CACHE_CAPACITY, failedAuthLimit);
   }
 
   /**
@@ -64,10 +74,12 @@ public final class Auth {
    *     tests move it by hand
    * @param capacity accounts kept at most
    */
-  Auth(Store store, LongSupplier nanoTime, int capacity) {
+  Auth(Store store, LongSupplier nanoTime, int capacity, int failedAuthLimit) {
     this.store = store;
     this.nanoTime = nanoTime;
     this.capacity = capacity;
+    this.failures =
+        new FailedAuthentications(() -> nanoTime.getAsLong() / 1_000_000, failedAuthLimit);
   }
 
   /** The account whose credentials these are, or empty. */
@@ -97,26 +109,63 @@ public final class Auth {
     return matches && stored.isPresent() ? stored.map(StoredAccount::account) : Optional.empty();
   }
 
-  /** Parses an {@code Authorization: Basic ...} header. */
-  public Optional<Account> authenticate(String authorizationHeader) {
-    if (authorizationHeader == null
-        || !authorizationHeader.regionMatches(true, 0, "Basic ", 0, 6)) {
-      return Optional.empty();
+  /** What became of a request's credentials. */
+  public sealed interface Verdict {
+    record Accepted(Account account) implements Verdict {}
+
+    /** Wrong or missing credentials: 401. */
+    record Refused() implements Verdict {}
+
+    /** Too many failures from this address or for this account: 429, not checked. */
+    record Throttled(long retryAfterSeconds) implements Verdict {}
+  }
+
+  /**
+   * Checks credentials presented from {@code address}, throttling guesses ({@link
+   * FailedAuthentications}) and logging each failure with the address and the account.
+   */
+  public Verdict check(String accountId, String apiKey, String address) {
+    String account = accountId == null ? "" : accountId;
+    OptionalLong wait = failures.refusal(address, account);
+    if (wait.isPresent()) {
+      log.debug("authentication throttled for {} from {}", printable(account), address);
+      return new Verdict.Throttled(wait.getAsLong());
     }
-    String decoded;
-    try {
-      decoded =
-          new String(
-              Base64.getDecoder().decode(authorizationHeader.substring(6).strip()),
-              StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
+    Optional<Account> found = authenticate(accountId, apiKey);
+    if (found.isPresent()) {
+      failures.succeeded(address, account);
+      return new Verdict.Accepted(found.get());
+    }
+    failures.failed(address, account);
+    log.warn("authentication failed for {} from {}", printable(account), address);
+    return new Verdict.Refused();
+  }
+
+  /** As {@link #check(String, String, String)}, from an {@code Authorization: Basic} header. */
+  public Verdict checkHeader(String authorizationHeader, String address) {
+    if (authorizationHeader == null) {
+      return new Verdict.Refused(); // nothing presented, nothing guessed
+    }
+    String decoded = "";
+    if (authorizationHeader.regionMatches(true, 0, "Basic ", 0, 6)) {
+      try {
+        decoded =
+            new String(
+                Base64.getDecoder().decode(authorizationHeader.substring(6).strip()),
+                StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        // checked below as no credentials
+      }
     }
     int colon = decoded.indexOf(':');
-    if (colon < 0) {
-      return Optional.empty();
-    }
-    return authenticate(decoded.substring(0, colon), decoded.substring(colon + 1));
+    return colon < 0
+        ? check(null, null, address)
+        : check(decoded.substring(0, colon), decoded.substring(colon + 1), address);
+  }
+
+  /** An account id for a log line: what was presented if it is one, else no attacker's text. */
+  private static String printable(String accountId) {
+    return Ids.ACCOUNT.matches(accountId) ? "account " + accountId : "a malformed account id";
   }
 
   /**

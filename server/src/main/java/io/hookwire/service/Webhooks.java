@@ -22,6 +22,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -51,6 +52,7 @@ public final class Webhooks {
   private final Clock clock;
   private final Duration rotationGrace;
   private final Runnable wakeDispatcher;
+  private final Duration minRetryDelay;
 
   public Webhooks(
       Store store,
@@ -58,7 +60,9 @@ public final class Webhooks {
       TargetPolicy policy,
       Clock clock,
       Duration rotationGrace,
+      Duration minRetryDelay,
       Runnable wakeDispatcher) {
+    this.minRetryDelay = minRetryDelay;
     this.store = store;
     this.secrets = secrets;
     this.policy = policy;
@@ -388,7 +392,7 @@ public final class Webhooks {
   }
 
   /** Present-and-empty means "back to the server-wide schedule". */
-  private static Optional<Optional<RetrySchedule>> retrySchedule(Input input, FieldErrors errors) {
+  private Optional<Optional<RetrySchedule>> retrySchedule(Input input, FieldErrors errors) {
     Optional<String> value = string(input, "retrySchedule", errors);
     if (value.isEmpty()) {
       return Optional.empty();
@@ -396,12 +400,21 @@ public final class Webhooks {
     if (value.get().isBlank()) {
       return Optional.of(Optional.empty());
     }
+    RetrySchedule schedule;
     try {
-      return Optional.of(Optional.of(RetrySchedule.parse(value.get())));
+      schedule = RetrySchedule.parse(value.get());
     } catch (IllegalArgumentException e) {
       errors.add("retrySchedule", "retrySchedule " + e.getMessage());
       return Optional.empty();
     }
+    if (schedule.delays().stream().anyMatch(d -> d.compareTo(minRetryDelay) < 0)) {
+      errors.add(
+          "retrySchedule",
+          "retrySchedule delays must each be at least "
+              + new RetrySchedule(List.of(minRetryDelay)));
+      return Optional.empty();
+    }
+    return Optional.of(Optional.of(schedule));
   }
 
   private static int[] paging(PageRequest p, FieldErrors errors) {

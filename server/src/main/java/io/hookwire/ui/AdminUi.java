@@ -1,6 +1,5 @@
 package io.hookwire.ui;
 
-import io.hookwire.core.Account;
 import io.hookwire.core.LogEntry;
 import io.hookwire.core.Page;
 import io.hookwire.core.Webhook;
@@ -156,28 +155,32 @@ public final class AdminUi {
     String accountId = Optional.ofNullable(formParam(ctx, "accountId")).orElse("").strip();
     String apiKey = Optional.ofNullable(formParam(ctx, "apiKey")).orElse("").strip();
     String next = next(formParam(ctx, "next"));
-    Optional<Account> account =
+    Auth.Verdict verdict =
         accountId.isEmpty() || apiKey.isEmpty()
-            ? Optional.empty()
-            : auth.authenticate(accountId, apiKey);
-    if (account.isEmpty()) {
+            ? new Auth.Verdict.Refused()
+            : auth.check(accountId, apiKey, ctx.ip());
+    if (!(verdict instanceof Auth.Verdict.Accepted accepted)) {
       String fresh = signInTokens.issue();
       setCookie(ctx, SIGN_IN_COOKIE, fresh, ROOT + "/sign-in", false);
-      ctx.status(401)
-          .html(
-              templates.signIn(
-                  accountId,
-                  Optional.of(
-                      new Notice(
-                          true,
-                          accountId.isEmpty() || apiKey.isEmpty()
-                              ? "Enter your Account ID and API Key."
-                              : "That Account ID and API Key do not match an account.")),
-                  fresh,
-                  next));
+      String message =
+          switch (verdict) {
+            case Auth.Verdict.Throttled t -> {
+              ctx.status(429).header("Retry-After", Long.toString(t.retryAfterSeconds()));
+              yield "Too many failed sign-ins from here or for this account. Try again in "
+                  + t.retryAfterSeconds()
+                  + (t.retryAfterSeconds() == 1 ? " second." : " seconds.");
+            }
+            default -> {
+              ctx.status(401);
+              yield accountId.isEmpty() || apiKey.isEmpty()
+                  ? "Enter your Account ID and API Key."
+                  : "That Account ID and API Key do not match an account.";
+            }
+          };
+      ctx.html(templates.signIn(accountId, Optional.of(new Notice(true, message)), fresh, next));
       return;
     }
-    Session session = sessions.start(account.get());
+    Session session = sessions.start(accepted.account());
     setCookie(ctx, SESSION_COOKIE, session.id, ROOT, false);
     setCookie(ctx, SIGN_IN_COOKIE, "", ROOT + "/sign-in", true);
     seeOther(ctx, next);

@@ -93,11 +93,16 @@ class BodyLimitsTest {
         r.chunk("[");
         stalled.add(r);
       }
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> gauge("hookwire_request_bodies_large") == Api.LARGE_BODIES_PER_ACCOUNT);
       CompletableFuture<Integer> sameAccount = largeBatch(server.accountId, server.apiKey);
-      await().atMost(Duration.ofSeconds(30)).until(() -> waitingBodies() == 1);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> gauge("hookwire_request_bodies_waiting") == 1);
 
       assertThat(largeBatch(otherAccount, otherKey).get()).isEqualTo(200);
-      assertThat(waitingBodies()).isEqualTo(1);
+      assertThat(gauge("hookwire_request_bodies_waiting")).isEqualTo(1);
       assertThat(sameAccount).isNotDone();
 
       for (Raw r : stalled) {
@@ -106,7 +111,7 @@ class BodyLimitsTest {
         assertThat(r.status()).isEqualTo(200);
       }
       assertThat(sameAccount.get()).isEqualTo(200);
-      assertThat(waitingBodies()).isZero();
+      assertThat(gauge("hookwire_request_bodies_waiting")).isZero();
     } finally {
       for (Raw r : stalled) {
         r.close();
@@ -114,10 +119,10 @@ class BodyLimitsTest {
     }
   }
 
-  /** {@code hookwire_request_bodies_waiting}, as Prometheus reads it. */
-  private static int waitingBodies() {
+  /** A gauge's value, as Prometheus reads it. */
+  private static int gauge(String name) {
     String metrics = server.api().get("/metrics").text();
-    Matcher m = Pattern.compile("(?m)^hookwire_request_bodies_waiting ([0-9.]+)$").matcher(metrics);
+    Matcher m = Pattern.compile("(?m)^" + name + " ([0-9.]+)$").matcher(metrics);
     assertThat(m.find()).as(metrics).isTrue();
     return (int) Double.parseDouble(m.group(1));
   }

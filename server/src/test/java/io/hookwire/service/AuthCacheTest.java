@@ -40,7 +40,7 @@ class AuthCacheTest {
 
   private Auth auth(StoreKind kind, int capacity) {
     store = kind.open(dataDir);
-    return new Auth(store, nanos::get, capacity);
+    return new Auth(store, nanos::get, capacity, 0);
   }
 
   private record Credentials(String accountId, String apiKey) {}

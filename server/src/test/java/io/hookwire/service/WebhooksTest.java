@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.InstanceOfAssertFactories.MAP;
 
+import io.hookwire.config.Config;
 import io.hookwire.core.Account;
 import io.hookwire.security.ApiKeys;
 import io.hookwire.security.SecretBox;
@@ -47,6 +48,7 @@ class WebhooksTest {
             TargetPolicy.strict(),
             TestClock.standing(NOW),
             Duration.ofHours(24),
+            Config.DEFAULT_MIN_RETRY_DELAY,
             wakeUps::incrementAndGet);
     account = store.createAccount("acme", ApiKeys.hash("key"), NOW);
   }

@@ -2,6 +2,7 @@ package io.hookwire.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hookwire.config.Config;
 import io.hookwire.testing.ApiClient;
 import io.hookwire.testing.StoreKind;
 import io.hookwire.testing.TestServer;
@@ -89,6 +90,19 @@ class AdminUiHttpTest {
     assertThat(refused.body()).contains("That Account ID and API Key do not match an account.");
     assertThat(ui.cookie(AdminUi.SESSION_COOKIE)).isNull();
     assertThat(ui.get("/ui/webhooks").status()).isEqualTo(303);
+  }
+
+  @Test
+  void signInsAreThrottledAfterTheAddressesBudgetOfFailures() {
+    for (int i = 0; i < Config.DEFAULT_FAILED_AUTH_LIMIT; i++) {
+      assertThat(ui.signIn(server.accountId, "not-the-key").status()).isEqualTo(401);
+    }
+    UiClient.Page throttled = ui.signIn(server.accountId, server.apiKey);
+
+    assertThat(throttled.status()).isEqualTo(429);
+    assertThat(throttled.headers().get("Retry-After")).matches("[1-9][0-9]*");
+    assertThat(throttled.body()).contains("Too many failed sign-ins");
+    assertThat(ui.cookie(AdminUi.SESSION_COOKIE)).isNull();
   }
 
   @Test

@@ -260,6 +260,7 @@ class BadInputTest {
     metacharactersInIds(t);
     badAuthorization(t);
     ambiguousInput(t);
+    retriesTooSoon(t);
     return t;
   }
 
@@ -391,6 +392,26 @@ class BadInputTest {
               "/v2/webhook",
               withValid("description", name),
               "description"));
+    }
+  }
+
+  /** Retry delays below --min-retry-delay (1 s): a failing receiver is not retried in a loop. */
+  private static void retriesTooSoon(List<Case> t) {
+    for (String schedule : List.of("0s", "1ms", "999ms", "5s,0s", "0ms,25s")) {
+      t.add(
+          form(
+              "POST /v2/webhook retrySchedule " + schedule,
+              "POST",
+              "/v2/webhook",
+              valid(Map.of("retrySchedule", schedule)),
+              "retrySchedule"));
+      t.add(
+          form(
+              "POST /v2/webhook/{id} retrySchedule " + schedule,
+              "POST",
+              "/v2/webhook/ID",
+              Map.of("retrySchedule", schedule),
+              "retrySchedule"));
     }
   }
 

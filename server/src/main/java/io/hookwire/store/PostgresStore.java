@@ -3,6 +3,7 @@ package io.hookwire.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.hookwire.core.Claim;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -40,6 +41,13 @@ public final class PostgresStore extends SqlStore {
   /**
    * @param jdbcUrl {@code jdbc:postgresql://host/db?user=...&password=...}
    */
+  @Override
+  public void backupTo(Path file) {
+    throw new UnsupportedOperationException(
+        "back up PostgreSQL with its own tools (pg_dump, or your provider's snapshots):"
+            + " docs/operations.md, Backups and keys");
+  }
+
   public static PostgresStore open(String jdbcUrl, int poolSize) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl);

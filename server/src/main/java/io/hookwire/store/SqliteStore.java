@@ -71,6 +71,21 @@ public final class SqliteStore extends SqlStore {
     return new SqliteStore(dataSource);
   }
 
+  /** {@code VACUUM INTO}: one read transaction, so writers go on and the copy is consistent. */
+  @Override
+  public void backupTo(Path file) {
+    if (Files.exists(file)) {
+      throw new IllegalArgumentException(file + " exists: choose a new file for the backup");
+    }
+    try {
+      // Created empty and 0600 first: SQLite writes into it and keeps its permissions.
+      PrivateFiles.file(file);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot create " + file, e);
+    }
+    jdbi.useHandle(h -> h.execute("VACUUM INTO ?", file.toAbsolutePath().toString()));
+  }
+
   private static Path sibling(Path file, String suffix) {
     return file.resolveSibling(file.getFileName() + suffix);
   }

@@ -11,6 +11,7 @@ import io.hookwire.core.PublishedEvent;
 import io.hookwire.core.WebhookChanges;
 import io.hookwire.core.WebhookQuery;
 import io.hookwire.core.WebhookRow;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -132,6 +133,15 @@ public interface Store extends AutoCloseable {
   // Log
 
   Page<LogEntry> log(String accountId, String webhookId, int page, int count);
+
+  /**
+   * Writes a consistent copy of the whole store to {@code file}, which must not exist, while the
+   * store stays in use. Only the embedded SQLite store can; PostgreSQL is backed up with its own
+   * tools.
+   *
+   * @throws UnsupportedOperationException saying how to back up this store instead
+   */
+  void backupTo(Path file);
 
   /**
    * Whether {@code e} means the store is overloaded for the moment (its write lock or its

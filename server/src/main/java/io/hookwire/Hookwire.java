@@ -5,6 +5,7 @@ import io.hookwire.api.RateLimiter;
 import io.hookwire.config.Config;
 import io.hookwire.core.Json;
 import io.hookwire.delivery.Dispatcher;
+import io.hookwire.delivery.Heartbeat;
 import io.hookwire.delivery.Intake;
 import io.hookwire.delivery.OkHttpSender;
 import io.hookwire.security.SecretBox;
@@ -49,6 +50,7 @@ public final class Hookwire implements AutoCloseable {
 
   private final Store store;
   private final Dispatcher dispatcher;
+  private final Heartbeat heartbeat;
   private final Intake intake;
   private final OkHttpSender sender;
   private final Javalin javalin;
@@ -88,7 +90,10 @@ public final class Hookwire implements AutoCloseable {
     gcMetrics.bindTo(metrics);
     new JvmThreadMetrics().bindTo(metrics);
     new ProcessorMetrics().bindTo(metrics);
+    // Joined before the dispatcher leases anything, so every lease names this node.
+    this.heartbeat = new Heartbeat(store, b.clock);
     this.dispatcher = new Dispatcher(store, sender, secrets, b.clock, settings, metrics);
+    heartbeat.start(dispatcher::wake);
     this.webhooks =
         new Webhooks(
             store,
@@ -169,6 +174,7 @@ public final class Hookwire implements AutoCloseable {
     gcMetrics.close();
     intake.close();
     dispatcher.close();
+    heartbeat.close();
     sender.close();
     store.close();
   }

@@ -68,6 +68,20 @@ final class JdbcBatch implements AutoCloseable {
     return this;
   }
 
+  /** A number, or SQL NULL. */
+  JdbcBatch nullableNumber(Long value) {
+    int at = ++column;
+    unchecked(
+        () -> {
+          if (value == null) {
+            statement.setNull(at, Types.BIGINT);
+          } else {
+            statement.setLong(at, value);
+          }
+        });
+    return this;
+  }
+
   /** Ends the row bound since the last one. */
   void add() {
     unchecked(statement::addBatch);

@@ -41,6 +41,10 @@ public final class PostgresStore extends SqlStore {
   /**
    * @param jdbcUrl {@code jdbc:postgresql://host/db?user=...&password=...}
    */
+  /** Nodes share the database: a previous run's leases are released once its heartbeat stops. */
+  @Override
+  void forgetPreviousRun(Handle h, long nowMs) {}
+
   @Override
   public void backupTo(Path file) {
     throw new UnsupportedOperationException(
@@ -153,7 +157,8 @@ public final class PostgresStore extends SqlStore {
               FOR UPDATE OF p SKIP LOCKED
             ),
             leased AS (
-              UPDATE payload p SET state = 'in_flight', due_at = :lease, attempts = p.attempts + 1
+              UPDATE payload p SET state = 'in_flight', due_at = :lease, attempts = p.attempts + 1,
+                leased_by = :node
               FROM due WHERE p.account_id = due.account_id AND p.id = due.id
               RETURNING p.account_id, p.id, p.webhook_id, p.event_id, p.attempts,
                 due.due_at AS was_due
@@ -169,6 +174,7 @@ public final class PostgresStore extends SqlStore {
         .bind("requests", requestsPerWebhook)
         .bind("limit", limit)
         .bind("lease", leaseUntil.toEpochMilli())
+        .bind("node", nodeId)
         .map((rs, ctx) -> claimRow(rs, leaseUntil))
         .list();
   }

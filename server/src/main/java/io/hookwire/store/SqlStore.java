@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
@@ -488,8 +489,8 @@ abstract class SqlStore implements Store {
                 h,
                 """
                 INSERT INTO payload (account_id, id, webhook_id, event_id, state, attempts,
-                  due_at, created)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                  due_at, created, leased_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
       // Keys seen in this transaction, by account: a repeated key names the event stored first.
       Map<List<String>, PublishedEvent> byKey = new HashMap<>();
       for (Publication publication : group) {
@@ -557,6 +558,7 @@ abstract class SqlStore implements Store {
                 // in_flight: due again when the lease ends, should this node die meanwhile.
                 .number(inFlight ? leaseUntil.toEpochMilli() : nowMs)
                 .number(nowMs)
+                .nullableNumber(inFlight ? nodeId : null)
                 .add();
           }
           PublishedEvent p =
@@ -667,6 +669,94 @@ abstract class SqlStore implements Store {
    * sending needs, oldest first. Each webhook's payloads come from its own slice of the {@code
    * payload_queue} index, so a claim costs one short index range per webhook, whatever the backlog.
    */
+  // Nodes
+
+  /** This process's node id once it delivers; null for a command that only reads or writes. */
+  volatile Long nodeId;
+
+  @Override
+  public long joinAsNode(String host, Instant now) {
+    long id = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+    write(
+        h -> {
+          forgetPreviousRun(h, now.toEpochMilli());
+          h.createUpdate(
+                  """
+                  INSERT INTO node (id, host, started, heartbeat_at)
+                  VALUES (:id, :host, :now, :now)""")
+              .bind("id", id)
+              .bind("host", host)
+              .bind("now", now.toEpochMilli())
+              .execute();
+          return null;
+        });
+    nodeId = id;
+    return id;
+  }
+
+  /**
+   * What joining a node does about nodes that ran before it: with one process on the store (SQLite)
+   * every lease was the previous run's and is released; where nodes share the store, nothing (the
+   * silent ones are released by heartbeat).
+   */
+  abstract void forgetPreviousRun(Handle h, long nowMs);
+
+  @Override
+  public void heartbeat(Instant now) {
+    Long id = nodeId;
+    if (id != null) {
+      jdbi.useHandle(
+          h ->
+              h.createUpdate("UPDATE node SET heartbeat_at = :now WHERE id = :id")
+                  .bind("now", now.toEpochMilli())
+                  .bind("id", id)
+                  .execute());
+    }
+  }
+
+  @Override
+  public int releaseSilentNodes(Instant now, Duration silentFor) {
+    long nowMs = now.toEpochMilli();
+    return write(
+        h -> {
+          List<Long> silent =
+              h.createQuery(
+                      "SELECT id FROM node WHERE heartbeat_at < :since AND id <> :me " + lockRow())
+                  .bind("since", nowMs - silentFor.toMillis())
+                  .bind("me", nodeId == null ? 0L : nodeId)
+                  .mapTo(Long.class)
+                  .list();
+          int released = 0;
+          for (long id : silent) {
+            released +=
+                h.createUpdate(
+                        """
+                        UPDATE payload SET due_at = :now, leased_by = NULL
+                        -- The IN term matches payload_queue's: the queue is read, not every row.
+                        WHERE state IN ('pending', 'in_flight') AND state = 'in_flight'
+                          AND leased_by = :id""")
+                    .bind("now", nowMs)
+                    .bind("id", id)
+                    .execute();
+            h.createUpdate("DELETE FROM node WHERE id = :id").bind("id", id).execute();
+          }
+          if (released > 0) {
+            notify(h, DUE_CHANNEL, Long.toString(nowMs));
+          }
+          return released;
+        });
+  }
+
+  @Override
+  public void leaveAsNode() {
+    Long id = nodeId;
+    if (id != null) {
+      jdbi.useHandle(
+          h -> h.createUpdate("DELETE FROM node WHERE id = :id").bind("id", id).execute());
+      nodeId = null;
+    }
+  }
+
   abstract List<Claim> lease(
       Handle h,
       int limit,

@@ -71,6 +71,23 @@ public final class SqliteStore extends SqlStore {
     return new SqliteStore(dataSource);
   }
 
+  /**
+   * One process is the only node on a SQLite store: what it finds leased at start was leased by its
+   * previous run, which died or was stopped, so it is due now rather than when the lease ends.
+   */
+  @Override
+  void forgetPreviousRun(Handle h, long nowMs) {
+    int released =
+        h.createUpdate(
+                "UPDATE payload SET due_at = :now WHERE state = 'in_flight' AND due_at > :now")
+            .bind("now", nowMs)
+            .execute();
+    h.execute("DELETE FROM node");
+    if (released > 0) {
+      log.info("{} payloads leased by the previous run are due again now", released);
+    }
+  }
+
   /** {@code VACUUM INTO}: one read transaction, so writers go on and the copy is consistent. */
   @Override
   public void backupTo(Path file) {
@@ -201,9 +218,11 @@ public final class SqliteStore extends SqlStore {
     }
     h.createUpdate(
             """
-            UPDATE payload SET state = 'in_flight', due_at = :lease, attempts = attempts + 1
+            UPDATE payload SET state = 'in_flight', due_at = :lease, attempts = attempts + 1,
+              leased_by = :node
             WHERE rowid IN (<rowids>)""")
         .bind("lease", leaseUntil.toEpochMilli())
+        .bind("node", nodeId)
         .bindList("rowids", leased)
         .execute();
     Map<Long, Claim> byRowid =

@@ -134,6 +134,30 @@ public interface Store extends AutoCloseable {
 
   Page<LogEntry> log(String accountId, String webhookId, int page, int count);
 
+  // Nodes
+
+  /**
+   * Makes this process a delivering node: its leases name it from now on. With SQLite, one process
+   * is the only node, so every lease still held was its previous run's and is released now.
+   *
+   * @return the node's id
+   */
+  long joinAsNode(String host, Instant now);
+
+  /** This node is alive at {@code now}. */
+  void heartbeat(Instant now);
+
+  /**
+   * Releases the leases of every node whose last heartbeat is older than {@code silentFor}: their
+   * payloads are due at once, for any node to claim, and the silent nodes are forgotten.
+   *
+   * @return the payloads released
+   */
+  int releaseSilentNodes(Instant now, Duration silentFor);
+
+  /** This node stops delivering (its leases were given back). */
+  void leaveAsNode();
+
   /**
    * Writes a consistent copy of the whole store to {@code file}, which must not exist, while the
    * store stays in use. Only the embedded SQLite store can; PostgreSQL is backed up with its own

@@ -46,6 +46,35 @@ class PostgresStoreTest extends StoreContract {
   }
 
   @Test
+  void aSilentNodesLeasesAreReleasedForAnotherNodeAndALiveNodesAreNot() {
+    Account account = account();
+    webhook(account, EventType.newLead, "CRM");
+    for (int i = 0; i < 3; i++) {
+      publish(account, EventType.newLead, T0);
+    }
+    try (Store other = PostgresStore.open(databaseUrl, 2)) {
+      store.joinAsNode("a", T0);
+      other.joinAsNode("b", T0);
+      assertThat(claim(10, T0, T0.plus(LEASE))).hasSize(3); // leased by node a
+
+      // a beats at 5 s: at 7 s it is alive, though its leases run to 60 s.
+      store.heartbeat(T0.plusSeconds(5));
+      other.heartbeat(T0.plusSeconds(5));
+      assertThat(other.releaseSilentNodes(T0.plusSeconds(7), Duration.ofSeconds(6))).isZero();
+      assertThat(other.claim(10, 1000, List.of(), T0.plusSeconds(7), T0.plus(LEASE))).isEmpty();
+
+      // a falls silent: at 12 s, b releases its leases and claims them at once.
+      other.heartbeat(T0.plusSeconds(10));
+      assertThat(other.releaseSilentNodes(T0.plusSeconds(12), Duration.ofSeconds(6))).isEqualTo(3);
+      assertThat(other.claim(10, 1000, List.of(), T0.plusSeconds(12), T0.plus(LEASE)))
+          .hasSize(3)
+          .allSatisfy(c -> assertThat(c.attempt()).isEqualTo(2));
+      // Released once: a silent node is forgotten.
+      assertThat(other.releaseSilentNodes(T0.plusSeconds(20), Duration.ofSeconds(6))).isZero();
+    }
+  }
+
+  @Test
   void claimSkipsPayloadsAnotherClaimHoldsAndTakesTheNextOnes() throws Exception {
     Account account = account();
     webhook(account, EventType.newLead, "CRM");

@@ -118,7 +118,7 @@ class DeliveryWireFormatTest {
     NodeJs.assumeAvailable();
     // Everything JSON.stringify treats specially: escapes, control characters, the line
     // separators it leaves alone, lone surrogates, astral characters, numbers it rewrites, and
-    // keys it reorders.
+    // keys it reorders. (Numbers beyond a double, such as 1e400, are refused on input.)
     String data =
         """
         {"text":"héllo wörld ✓ 日本語","emoji":"😀👍🏽 \\ud83d\\ude00",\
@@ -126,7 +126,7 @@ class DeliveryWireFormatTest {
         "controls":"\\u0000\\u0001\\u001f\\u007f","separators":"\\u2028 \\u2029 \u2028",\
         "lone":"\\ud800 \\udfff","numbers":[1.0,1e21,1e20,1e-7,1e-6,-0,-0.0,\
         123456789012345678901234,0.1,0.30000000000000004,1E2,-1.5e-10,5e-324,\
-        1.7976931348623157e308,9007199254740993,1e400],\
+        1.7976931348623157e308,9007199254740993],\
         "b":"b","2":"two","a":"a","10":"ten","1":"one","01":"zero-one",\
         "4294967295":"not an index","4294967294":"the largest index",\
         "nested":{"z":[{"y":1,"0":0}],"3":null,"t":true,"f":false}}""";

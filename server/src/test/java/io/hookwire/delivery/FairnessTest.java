@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * share of requests and nothing more.
  */
 class FairnessTest {
+  private static final Duration PATIENCE = Duration.ofSeconds(20);
 
   @ParameterizedTest
   @EnumSource(StoreKind.class)
@@ -32,14 +33,14 @@ class FairnessTest {
                 kind,
                 c ->
                     ConfigEditor.of(c)
-                        // Long enough that the hanging receiver really holds its requests.
+                        // Longer than the test: the hanging receiver's requests stay on the wire.
                         .deliveryTimeout(Duration.ofSeconds(30))
                         .concurrencyPerWebhook(concurrency)
                         .build(),
                 b -> b);
         RecordingReceiver hanging = new RecordingReceiver();
         RecordingReceiver healthy = new RecordingReceiver()) {
-      hanging.answerByDefault(Answer.after(Duration.ofSeconds(25), 200));
+      hanging.answerByDefault(Answer.held(200));
       ApiClient api = server.api();
       // Both subscribe to newLead: every event goes to both, the hanging one first.
       Hook slow = createWebhook(api, hanging.url("/slow"));
@@ -47,14 +48,19 @@ class FairnessTest {
 
       publishNumbered(api, 40);
 
-      await().atMost(Duration.ofSeconds(20)).until(() -> healthy.received().size() == 40);
-      // Everything reached the healthy receiver while the hanging one had answered nothing ...
+      // The hanging receiver holds all of its webhook's requests ...
+      await().atMost(PATIENCE).until(() -> hanging.holding() == concurrency);
+      // ... while everything reaches the healthy receiver and is logged.
+      await().atMost(PATIENCE).until(() -> healthy.received().size() == 40);
+      await().atMost(PATIENCE).until(() -> log(api, fast.id()).get("Total").asInt() == 40);
+      // The hanging one answered nothing and got no more than its own webhook's share.
       assertThat(log(api, slow.id()).get("Total").asInt()).isZero();
-      // ... and held no more of the server's requests than its own webhook's share.
-      assertThat(hanging.received()).hasSizeBetween(1, concurrency);
-      await()
-          .atMost(Duration.ofSeconds(20))
-          .until(() -> log(api, fast.id()).get("Total").asInt() == 40);
+      assertThat(hanging.received()).hasSize(concurrency);
+
+      // Once it answers, its own payloads follow: they waited, none was lost.
+      hanging.release();
+      await().atMost(PATIENCE).until(() -> log(api, slow.id()).get("Total").asInt() == 40);
+      assertThat(hanging.received()).hasSize(40);
     }
   }
 }

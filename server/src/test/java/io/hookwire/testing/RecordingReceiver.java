@@ -19,10 +19,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A webhook receiver on 127.0.0.1, on a real socket: records every request and answers as the test
- * scripts it (status codes in order, then a default; delays; redirects).
+ * scripts it (status codes in order, then a default; delays; redirects; requests held unanswered
+ * until the test releases them).
  */
 public final class RecordingReceiver implements AutoCloseable {
 
@@ -37,18 +39,29 @@ public final class RecordingReceiver implements AutoCloseable {
     }
   }
 
-  /** An answer: a status, optionally after a delay and with a Location header. */
-  public record Answer(int status, Duration delay, String location) {
+  /**
+   * An answer: a status, optionally after a delay and with a Location header, or held until the
+   * test releases it.
+   */
+  public record Answer(int status, Duration delay, String location, boolean held) {
     public static Answer status(int status) {
-      return new Answer(status, Duration.ZERO, null);
+      return new Answer(status, Duration.ZERO, null, false);
     }
 
     public static Answer after(Duration delay, int status) {
-      return new Answer(status, delay, null);
+      return new Answer(status, delay, null, false);
     }
 
     public static Answer redirect(String location) {
-      return new Answer(302, Duration.ZERO, location);
+      return new Answer(302, Duration.ZERO, location, false);
+    }
+
+    /**
+     * Holds the request unanswered until the test calls {@link #release} (or closes the receiver),
+     * then answers {@code status}: a receiver that hangs for exactly as long as the test needs.
+     */
+    public static Answer held(int status) {
+      return new Answer(status, Duration.ZERO, null, true);
     }
   }
 
@@ -57,6 +70,8 @@ public final class RecordingReceiver implements AutoCloseable {
   private final ConcurrentLinkedQueue<Answer> script = new ConcurrentLinkedQueue<>();
   private volatile Answer defaultAnswer = Answer.status(200);
   private final CountDownLatch closing = new CountDownLatch(1);
+  private final CountDownLatch released = new CountDownLatch(1);
+  private final AtomicInteger holding = new AtomicInteger();
 
   public RecordingReceiver() {
     try {
@@ -78,6 +93,17 @@ public final class RecordingReceiver implements AutoCloseable {
           Answer answer = script.poll();
           if (answer == null) {
             answer = defaultAnswer;
+          }
+          if (answer.held()) {
+            holding.incrementAndGet();
+            try {
+              // Unanswered until the test releases it; close() releases it too.
+              released.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            } finally {
+              holding.decrementAndGet();
+            }
           }
           if (!answer.delay().isZero()) {
             try {
@@ -123,6 +149,16 @@ public final class RecordingReceiver implements AutoCloseable {
     return this;
   }
 
+  /** Answers every request held so far, and any held answer from now on at once. */
+  public void release() {
+    released.countDown();
+  }
+
+  /** Requests held unanswered right now (see {@link Answer#held}). */
+  public int holding() {
+    return holding.get();
+  }
+
   public List<Received> received() {
     return new ArrayList<>(received);
   }
@@ -133,6 +169,7 @@ public final class RecordingReceiver implements AutoCloseable {
 
   @Override
   public void close() {
+    released.countDown();
     closing.countDown();
     server.stop(0);
   }

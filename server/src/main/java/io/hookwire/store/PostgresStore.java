@@ -94,6 +94,11 @@ public final class PostgresStore extends SqlStore {
   }
 
   @Override
+  String lockShared() {
+    return "FOR SHARE";
+  }
+
+  @Override
   void commitWithoutFlush(Handle h) {
     // During the latency phase of the benchmark, sessions waited mostly on WALWrite and WALSync at
     // COMMIT: every attempt group flushed the WAL on its own (docs/performance.md).

@@ -158,6 +158,9 @@ abstract class SqlStore implements Store {
   /** Appended to a SELECT of one row that the transaction goes on to change. */
   abstract String lockRow();
 
+  /** Appended to a SELECT of a row that must not change until the transaction ends. */
+  abstract String lockShared();
+
   /**
    * Lets the transaction of {@code h} commit without waiting for its WAL to reach the disk, where
    * the database can: for the recorder's attempts, whose loss in a crash of the database server
@@ -493,6 +496,8 @@ abstract class SqlStore implements Store {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
       // Keys seen in this transaction, by account: a repeated key names the event stored first.
       Map<List<String>, PublishedEvent> byKey = new HashMap<>();
+      // Webhooks the cache had disabled, as this transaction finds them.
+      Map<String, Boolean> enabledNow = new HashMap<>();
       for (Publication publication : group) {
         String accountId = publication.accountId();
         List<PublishedEvent> events = new ArrayList<>(publication.events().size());
@@ -523,7 +528,13 @@ abstract class SqlStore implements Store {
           for (Subscriptions.Subscriber s : targets) {
             String payloadId = Ids.PAYLOAD.next();
             PayloadState state;
-            if (!s.enabled()) {
+            // The subscription cache may say disabled while an enable commits: asked again in
+            // this transaction, waiting for an enable in progress, so a payload is never held
+            // for a webhook that is enabled (its release would not have seen it).
+            boolean enabled =
+                s.enabled()
+                    || enabledNow.computeIfAbsent(s.webhookId(), id -> isEnabled(h, accountId, id));
+            if (!enabled) {
               state = PayloadState.held;
             } else if (leases.take(s.webhookId(), s.batchSize(), e.data().length())) {
               // Leased to this node from the start: its first attempt begins now.
@@ -573,6 +584,22 @@ abstract class SqlStore implements Store {
       payloadInserts.execute();
     }
     return new Published(published, leased);
+  }
+
+  /**
+   * Whether the webhook is enabled, read under a shared lock: an enable in progress (which holds
+   * the row from its start) is waited for, and its release of held payloads then runs after this
+   * transaction commits, or this transaction sees it enabled.
+   */
+  private boolean isEnabled(Handle h, String accountId, String webhookId) {
+    return h.createQuery(
+            "SELECT is_enabled FROM webhook WHERE account_id = ? AND id = ? " + lockShared())
+        .bind(0, accountId)
+        .bind(1, webhookId)
+        .mapTo(Integer.class)
+        .findOne()
+        .map(enabled -> enabled == 1)
+        .orElse(false);
   }
 
   private static PublishedEvent duplicateOf(PublishedEvent first) {

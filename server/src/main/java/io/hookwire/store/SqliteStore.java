@@ -142,6 +142,11 @@ public final class SqliteStore extends SqlStore {
   }
 
   @Override
+  String lockShared() {
+    return "";
+  }
+
+  @Override
   void commitWithoutFlush(Handle h) {
     // synchronous is a setting of the connection, not of one transaction: every commit is FULL.
   }

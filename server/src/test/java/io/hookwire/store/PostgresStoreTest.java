@@ -46,6 +46,141 @@ class PostgresStoreTest extends StoreContract {
   }
 
   @Test
+  void aPublishRacingAnEnableDoesNotLeaveItsPayloadHeld() throws Exception {
+    Account account = account();
+    WebhookRow hook = webhook(account, EventType.newLead, "CRM", false, Optional.empty());
+    publish(account, EventType.newLead, T0); // held, and the subscription cache says disabled
+
+    try (Connection enabling = DriverManager.getConnection(databaseUrl)) {
+      // An enable in progress, as updateWebhook does it: the row locked from the start, the
+      // webhook enabled, what is held released, then the commit.
+      enabling.setAutoCommit(false);
+      try (Statement s = enabling.createStatement()) {
+        s.execute("SELECT 1 FROM webhook WHERE id = '" + id(hook) + "' FOR UPDATE");
+        s.execute("UPDATE webhook SET is_enabled = 1 WHERE id = '" + id(hook) + "'");
+        s.execute(
+            "UPDATE payload SET state = 'pending', attempts = 0, due_at = created"
+                + " WHERE webhook_id = '"
+                + id(hook)
+                + "' AND state = 'held'");
+      }
+      CompletableFuture<?> racing =
+          CompletableFuture.runAsync(
+              () -> publish(account, EventType.newLead, T0.plusSeconds(1)),
+              Thread::startVirtualThread);
+      // The publish waits for the enable rather than deciding "held" beside it.
+      assertThat(racing).isNotDone();
+      enabling.commit();
+      racing.get(30, TimeUnit.SECONDS);
+    }
+
+    assertThat(store.countPayloads(account.id(), id(hook), PayloadState.held)).isZero();
+    assertThat(store.countPayloads(account.id(), id(hook), PayloadState.pending)).isEqualTo(2);
+  }
+
+  @Test
+  void aDeadlockIsBusyNotBroken() throws Exception {
+    Account account = account();
+    WebhookRow a = webhook(account, EventType.newLead, "A");
+    WebhookRow b = webhook(account, EventType.newLead, "B");
+    try (Connection first = DriverManager.getConnection(databaseUrl);
+        Connection second = DriverManager.getConnection(databaseUrl)) {
+      first.setAutoCommit(false);
+      second.setAutoCommit(false);
+      lock(first, a);
+      lock(second, b);
+      // Each waits for the other's row: PostgreSQL breaks the cycle by failing one of them.
+      CompletableFuture<Throwable> one =
+          CompletableFuture.supplyAsync(
+              () -> failure(() -> lockOrRollBack(first, b)), Thread::startVirtualThread);
+      Throwable other = failure(() -> lockOrRollBack(second, a));
+      Throwable deadlocked = other != null ? other : one.get(30, TimeUnit.SECONDS);
+
+      assertThat(((SQLException) deadlocked).getSQLState()).isEqualTo("40P01");
+      assertThat(store.isBusy(new IllegalStateException("wrapped", deadlocked))).isTrue();
+    }
+  }
+
+  @Test
+  void aSerializationFailureIsBusyNotBroken() throws Exception {
+    Account account = account();
+    WebhookRow hook = webhook(account, EventType.newLead, "CRM");
+    try (Connection reader = DriverManager.getConnection(databaseUrl);
+        Connection writer = DriverManager.getConnection(databaseUrl)) {
+      reader.setAutoCommit(false);
+      reader.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      try (Statement s = reader.createStatement()) {
+        s.execute("SELECT name FROM webhook WHERE id = '" + id(hook) + "'");
+      }
+      try (Statement s = writer.createStatement()) {
+        s.execute("UPDATE webhook SET name = 'changed' WHERE id = '" + id(hook) + "'");
+      }
+      // The snapshot's row was changed since: this transaction cannot go on as if it was not.
+      Throwable refused =
+          failure(
+              () -> {
+                try (Statement s = reader.createStatement()) {
+                  s.execute("UPDATE webhook SET name = 'mine' WHERE id = '" + id(hook) + "'");
+                }
+              });
+
+      assertThat(((SQLException) refused).getSQLState()).isEqualTo("40001");
+      assertThat(store.isBusy(refused)).isTrue();
+    }
+  }
+
+  @Test
+  void tooManyConnectionsIsBusyNotBroken() throws Exception {
+    String role = "hookwire_limited_" + Long.toHexString(System.nanoTime());
+    try (Connection admin = DriverManager.getConnection(databaseUrl);
+        Statement s = admin.createStatement()) {
+      s.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'limited' CONNECTION LIMIT 1");
+      String url =
+          databaseUrl
+              .replaceAll("user=[^&]*", "user=" + role)
+              .replaceAll("password=[^&]*", "password=limited");
+      try (Connection only = DriverManager.getConnection(url)) {
+        Throwable refused = failure(() -> DriverManager.getConnection(url).close());
+
+        assertThat(((SQLException) refused).getSQLState()).isEqualTo("53300");
+        assertThat(store.isBusy(refused)).isTrue();
+      } finally {
+        s.execute("DROP ROLE " + role);
+      }
+    }
+  }
+
+  private static void lock(Connection c, WebhookRow row) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("SELECT 1 FROM webhook WHERE id = '" + id(row) + "' FOR UPDATE");
+    }
+  }
+
+  /** The victim of a deadlock keeps its locks until it rolls back: it does, at once. */
+  private static void lockOrRollBack(Connection c, WebhookRow row) throws SQLException {
+    try {
+      lock(c, row);
+    } catch (SQLException e) {
+      c.rollback();
+      throw e;
+    }
+  }
+
+  private interface Sql {
+    void run() throws SQLException;
+  }
+
+  /** What {@code sql} failed with, or null. */
+  private static Throwable failure(Sql sql) {
+    try {
+      sql.run();
+      return null;
+    } catch (SQLException e) {
+      return e;
+    }
+  }
+
+  @Test
   void aSilentNodesLeasesAreReleasedForAnotherNodeAndALiveNodesAreNot() {
     Account account = account();
     webhook(account, EventType.newLead, "CRM");

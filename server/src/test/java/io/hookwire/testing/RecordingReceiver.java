@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,19 +42,21 @@ public final class RecordingReceiver implements AutoCloseable {
 
   /**
    * An answer: a status, optionally after a delay and with a Location header, or held until the
-   * test releases it.
+   * test releases it; its body is "status N", or {@code bodyBytes} bytes, written at once or one
+   * every {@code drip}.
    */
-  public record Answer(int status, Duration delay, String location, boolean held) {
+  public record Answer(
+      int status, Duration delay, String location, boolean held, long bodyBytes, Duration drip) {
     public static Answer status(int status) {
-      return new Answer(status, Duration.ZERO, null, false);
+      return new Answer(status, Duration.ZERO, null, false, -1, Duration.ZERO);
     }
 
     public static Answer after(Duration delay, int status) {
-      return new Answer(status, delay, null, false);
+      return new Answer(status, delay, null, false, -1, Duration.ZERO);
     }
 
     public static Answer redirect(String location) {
-      return new Answer(302, Duration.ZERO, location, false);
+      return new Answer(302, Duration.ZERO, location, false, -1, Duration.ZERO);
     }
 
     /**
@@ -61,7 +64,17 @@ public final class RecordingReceiver implements AutoCloseable {
      * then answers {@code status}: a receiver that hangs for exactly as long as the test needs.
      */
     public static Answer held(int status) {
-      return new Answer(status, Duration.ZERO, null, true);
+      return new Answer(status, Duration.ZERO, null, true, -1, Duration.ZERO);
+    }
+
+    /** {@code status} with a body of {@code bytes} bytes, sent as fast as they are read. */
+    public static Answer huge(int status, long bytes) {
+      return new Answer(status, Duration.ZERO, null, false, bytes, Duration.ZERO);
+    }
+
+    /** {@code status} at once, then a body of {@code bytes} bytes, one every {@code every}. */
+    public static Answer drip(int status, long bytes, Duration every) {
+      return new Answer(status, Duration.ZERO, null, false, bytes, every);
     }
   }
 
@@ -116,17 +129,47 @@ public final class RecordingReceiver implements AutoCloseable {
           if (answer.location() != null) {
             exchange.getResponseHeaders().add("Location", answer.location());
           }
-          byte[] reply = ("status " + answer.status()).getBytes(StandardCharsets.UTF_8);
           try {
-            exchange.sendResponseHeaders(answer.status(), reply.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-              out.write(reply);
+            if (answer.bodyBytes() < 0) {
+              byte[] reply = ("status " + answer.status()).getBytes(StandardCharsets.UTF_8);
+              exchange.sendResponseHeaders(answer.status(), reply.length);
+              try (OutputStream out = exchange.getResponseBody()) {
+                out.write(reply);
+              }
+            } else {
+              exchange.sendResponseHeaders(answer.status(), answer.bodyBytes());
+              writeBody(exchange.getResponseBody(), answer);
             }
           } catch (IOException e) {
-            // The client gave up (a timeout under test): nothing to answer.
+            // The client gave up (a timeout under test, a body it stopped reading): done.
           }
         });
     server.start();
+  }
+
+  private void writeBody(OutputStream body, Answer answer) throws IOException {
+    try (OutputStream out = body) {
+      if (answer.drip().isZero()) {
+        byte[] block = new byte[64 * 1024];
+        Arrays.fill(block, (byte) 'x');
+        for (long left = answer.bodyBytes(); left > 0; left -= block.length) {
+          out.write(block, 0, (int) Math.min(block.length, left));
+        }
+        return;
+      }
+      for (long i = 0; i < answer.bodyBytes(); i++) {
+        out.write('x');
+        out.flush();
+        try {
+          if (closing.await(answer.drip().toMillis(), TimeUnit.MILLISECONDS)) {
+            return;
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
   }
 
   /** {@code http://127.0.0.1:PORT/path} */

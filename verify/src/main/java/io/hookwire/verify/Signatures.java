@@ -102,10 +102,27 @@ public final class Signatures {
     }
   }
 
+  /**
+   * The HMAC key of a Secret, given as the Secret itself or as its Standard Webhooks key ({@code
+   * whsec_} + base64 of the Secret): both name the same key. A Secret as Hookwire makes it is 64
+   * hex digits, so it never starts with {@code whsec_}.
+   */
   static byte[] key(String secret) {
     Objects.requireNonNull(secret, "secret");
     if (secret.isEmpty()) {
       throw new IllegalArgumentException("secret must not be empty");
+    }
+    if (secret.startsWith(STANDARD_WEBHOOKS_KEY_PREFIX)) {
+      byte[] key;
+      try {
+        key = Base64.getDecoder().decode(secret.substring(STANDARD_WEBHOOKS_KEY_PREFIX.length()));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("a whsec_ key must be whsec_ followed by base64", e);
+      }
+      if (key.length == 0) {
+        throw new IllegalArgumentException("a whsec_ key must not be empty");
+      }
+      return key;
     }
     return secret.getBytes(StandardCharsets.UTF_8);
   }

@@ -9,7 +9,10 @@ import static io.hookwire.verify.TestVectors.OLD_SECRET;
 import static io.hookwire.verify.TestVectors.SECRET;
 import static io.hookwire.verify.TestVectors.STANDARD_SIGNATURE;
 import static io.hookwire.verify.TestVectors.STANDARD_SIGNATURE_OLD_SECRET;
+import static io.hookwire.verify.TestVectors.STANDARD_WEBHOOKS_KEY;
 import static io.hookwire.verify.TestVectors.TIMESTAMP;
+import static io.hookwire.verify.TestVectors.UNICODE_SECRET_HMAC_SHA256_HEX;
+import static io.hookwire.verify.TestVectors.UNICODE_SECRET_STANDARD_WEBHOOKS_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -576,6 +579,44 @@ class WebhookVerifierTest {
     void refusesNullSecret() {
       assertThatThrownBy(() -> WebhookVerifier.of((String) null))
           .isInstanceOf(NullPointerException.class);
+    }
+  }
+
+  @Nested
+  class StandardWebhooksKeys {
+    /** Receivers copy the whsec_ key from the Secret page; it names the same key as the Secret. */
+    @Test
+    void aVerifierMadeWithTheWhsecKeyAcceptsEveryHeader() {
+      WebhookVerifier fromKey =
+          WebhookVerifier.of(STANDARD_WEBHOOKS_KEY).withClock(clockAt(TIMESTAMP));
+
+      fromKey.verifyOktopostSecret(BODY, HMAC_SHA1_HEX);
+      fromKey.verifyOktopostSignature(BODY, HMAC_SHA256_HEX);
+      fromKey.verify(BODY, standardHeaders(STANDARD_SIGNATURE));
+    }
+
+    @Test
+    void theWhsecKeyOfANonAsciiSecretNamesItsUtf8Bytes() {
+      WebhookVerifier.of(UNICODE_SECRET_STANDARD_WEBHOOKS_KEY)
+          .verifyOktopostSignature(BODY, UNICODE_SECRET_HMAC_SHA256_HEX);
+    }
+
+    @Test
+    void aWhsecKeyOfAnotherSecretIsRejected() {
+      assertRejected(
+          () ->
+              WebhookVerifier.of(UNICODE_SECRET_STANDARD_WEBHOOKS_KEY)
+                  .verifyOktopostSignature(BODY, HMAC_SHA256_HEX),
+          Reason.SIGNATURE_MISMATCH);
+    }
+
+    @Test
+    void aWhsecKeyThatIsNotBase64IsRefusedWhenTheVerifierIsMade() {
+      assertThatThrownBy(() -> WebhookVerifier.of("whsec_not base64!"))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("whsec_");
+      assertThatThrownBy(() -> WebhookVerifier.of("whsec_"))
+          .isInstanceOf(IllegalArgumentException.class);
     }
   }
 }

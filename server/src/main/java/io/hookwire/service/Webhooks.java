@@ -419,11 +419,17 @@ public final class Webhooks {
 
   private static int[] paging(PageRequest p, FieldErrors errors) {
     int page = integer(p.page(), "_page", 0, MAX_PAGE, errors).orElse(0);
-    Optional<Integer> count = integer(p.count(), "_count", 1, 100, errors);
-    if (count.isPresent() && !PAGE_SIZES.contains(count.get())) {
-      errors.add("_count", "_count must be one of 20, 25, 50, 100");
+    // One message whatever is wrong, in the reference's words ("Options: 20, 25, 50, 100").
+    Optional<Integer> count =
+        p.count().isPresent()
+            ? PAGE_SIZES.stream()
+                .filter(size -> p.count().text().orElse("").strip().equals(size.toString()))
+                .findFirst()
+            : Optional.of(20);
+    if (count.isEmpty()) {
+      errors.add("_count", "_count must be one of the options 20, 25, 50, 100");
     }
-    return new int[] {page, count.filter(PAGE_SIZES::contains).orElse(20)};
+    return new int[] {page, count.orElse(20)};
   }
 
   /** {@code YYYY-MM-DD HH:MM:SS} or {@code YYYY-MM-DD}, in UTC, as the API writes dates. */

@@ -272,6 +272,22 @@ class WebhookListTest {
 
   @ParameterizedTest
   @EnumSource(StoreKind.class)
+  void everyWrongCountGetsTheOneMessageInTheReferencesWords(StoreKind kind) {
+    ApiClient api = servers.on(kind).newAccount("Wrong counts");
+
+    for (String count : List.of("7", "0", "1000", "abc", "20.5", "-20")) {
+      Answer answer = api.get("/v2/webhook?_count=" + count);
+
+      assertError(answer, 400, "_count");
+      assertThat(errorOf(answer, "_count"))
+          .as(count)
+          .isEqualTo("_count must be one of the options 20, 25, 50, 100");
+    }
+    assertThat(api.get("/v2/webhook?_count=25").status()).isEqualTo(200);
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
   void severalInvalidListParametersAreNamedTogether(StoreKind kind) {
     ApiClient api = servers.on(kind).newAccount("Invalid list parameters");
 

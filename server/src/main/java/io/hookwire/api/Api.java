@@ -100,7 +100,7 @@ public final class Api {
     var r = cfg.routes;
     r.before("/v2/*", this::authenticate);
 
-    r.get("/v2/me", ctx -> ctx.json(Views.ok("Account", Views.account(account(ctx)))));
+    r.get("/v2/me", ctx -> ctx.json(Views.me(account(ctx))));
 
     r.get(
         "/v2/webhook",

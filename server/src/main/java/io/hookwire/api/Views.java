@@ -98,6 +98,24 @@ final class Views {
     return out;
   }
 
+  /**
+   * {@code GET /v2/me} in the shape Oktopost's SDK reads ({@code MeResponse}: a User and an
+   * Account). Hookwire has no users: the API key is the account's, so the user is the account, with
+   * no email and no sign-in time.
+   */
+  static Map<String, Object> me(Account a) {
+    Map<String, Object> user = new LinkedHashMap<>();
+    user.put("Id", a.id());
+    user.put("Name", a.name());
+    user.put("Email", "");
+    user.put("LastLogin", "");
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("Result", true);
+    out.put("User", user);
+    out.put("Account", account(a));
+    return out;
+  }
+
   static Map<String, Object> account(Account a) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("Id", a.id());

@@ -51,8 +51,15 @@ class AuthTest {
     Answer me = api.get("/v2/me");
 
     assertThat(me.status()).isEqualTo(200);
-    assertThat(fieldNames(me.json())).containsExactly("Result", "Account");
+    assertThat(fieldNames(me.json())).containsExactly("Result", "User", "Account");
     assertThat(me.json().get("Result").booleanValue()).isTrue();
+    // The shape Oktopost's SDK reads (MeResponse); the API key is the account's, so is the user.
+    JsonNode user = me.json().get("User");
+    assertThat(fieldNames(user)).containsExactly("Id", "Name", "Email", "LastLogin");
+    assertThat(user.get("Id").asText()).isEqualTo(credentials.accountId());
+    assertThat(user.get("Name").asText()).isEqualTo("Marketing team");
+    assertThat(user.get("Email").asText()).isEmpty();
+    assertThat(user.get("LastLogin").asText()).isEmpty();
     JsonNode account = me.json().get("Account");
     assertThat(fieldNames(account)).containsExactly("Id", "Name", "Created");
     assertThat(account.get("Id").asText()).isEqualTo(credentials.accountId()).matches("001\\w{12}");

@@ -4,17 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hookwire.core.EventType;
 import io.hookwire.core.PayloadState;
+import io.hookwire.core.Webhook;
+import io.hookwire.core.WebhookRow;
+import io.hookwire.store.Store;
 import io.hookwire.testing.ApiClient;
 import io.hookwire.testing.RecordingReceiver.Received;
 import io.hookwire.testing.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** What the delivery tests do again and again: create webhooks, publish, read what arrived. */
 final class Deliveries {
@@ -125,5 +131,34 @@ final class Deliveries {
       }
     }
     return ids;
+  }
+
+  /**
+   * Stores an enabled newLead webhook straight in the store, for tests that drive the pipeline
+   * without the API.
+   *
+   * @return its id
+   */
+  static String insertWebhook(
+      Store store, String accountId, String id, String secretSealed, Instant at) {
+    store.insertWebhook(
+        new WebhookRow(
+            new Webhook(
+                accountId,
+                id,
+                "CRM",
+                "",
+                EventType.newLead,
+                "https://crm.example/hook",
+                true,
+                Optional.empty(),
+                1,
+                Optional.empty(),
+                at,
+                at),
+            secretSealed,
+            Optional.empty(),
+            Optional.empty()));
+    return id;
   }
 }

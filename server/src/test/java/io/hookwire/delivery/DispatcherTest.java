@@ -9,8 +9,6 @@ import io.hookwire.core.Ids;
 import io.hookwire.core.NewEvent;
 import io.hookwire.core.PayloadState;
 import io.hookwire.core.RetrySchedule;
-import io.hookwire.core.Webhook;
-import io.hookwire.core.WebhookRow;
 import io.hookwire.security.ApiKeys;
 import io.hookwire.security.SecretBox;
 import io.hookwire.store.Store;
@@ -114,27 +112,14 @@ class DispatcherTest {
    */
   private String webhook(String sealed) {
     String id = Ids.WEBHOOK.next();
-    store.insertWebhook(
-        new WebhookRow(
-            new Webhook(
-                account.id(),
-                id,
-                "CRM",
-                "",
-                EventType.newLead,
-                "https://crm.example/hook",
-                true,
-                Optional.empty(),
-                1,
-                Optional.empty(),
-                clock.instant(),
-                clock.instant()),
-            sealed != null
-                ? sealed
-                : secrets.seal("s3cret", SecretBox.webhookBinding(account.id(), id)),
-            Optional.empty(),
-            Optional.empty()));
-    return id;
+    return Deliveries.insertWebhook(
+        store,
+        account.id(),
+        id,
+        sealed != null
+            ? sealed
+            : secrets.seal("s3cret", SecretBox.webhookBinding(account.id(), id)),
+        clock.instant());
   }
 
   /** Stored pending, as a publish past the lanes' room leaves them: the claim finds them. */

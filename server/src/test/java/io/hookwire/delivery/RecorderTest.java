@@ -11,8 +11,6 @@ import io.hookwire.core.Ids;
 import io.hookwire.core.LogEntry;
 import io.hookwire.core.NewEvent;
 import io.hookwire.core.PayloadState;
-import io.hookwire.core.Webhook;
-import io.hookwire.core.WebhookRow;
 import io.hookwire.security.ApiKeys;
 import io.hookwire.store.Store;
 import io.hookwire.store.Stores;
@@ -112,26 +110,8 @@ class RecorderTest {
   }
 
   private String webhook() {
-    String id = Ids.WEBHOOK.next();
-    store.insertWebhook(
-        new WebhookRow(
-            new Webhook(
-                account.id(),
-                id,
-                "CRM",
-                "",
-                EventType.newLead,
-                "https://crm.example/hook",
-                true,
-                Optional.empty(),
-                1,
-                Optional.empty(),
-                clock.instant(),
-                clock.instant()),
-            "sealed",
-            Optional.empty(),
-            Optional.empty()));
-    return id;
+    return Deliveries.insertWebhook(
+        store, account.id(), Ids.WEBHOOK.next(), "sealed", clock.instant());
   }
 
   /** Publishes {@code events} events and leases their payloads, as the dispatcher's claim does. */
@@ -305,47 +285,29 @@ class RecorderTest {
 
   @Test
   void aCommitTheStoreRefusesIsRetriedUntilItIsTaken() throws Exception {
-    String recorded = webhook();
-    String refused = webhook();
-    List<Claim> claims = leased(1);
-    Claim first = of(claims, recorded);
-    Claim second = of(claims, refused);
-    start(Dispatcher.MAX_UNRECORDED);
-    String logId = Ids.LOG.next();
-    Instant now = clock.instant();
-    recorder.add(List.of(attempt(first, logId, 200, PayloadState.delivered, now, now)));
-    assertThat(nextCommit()).isEqualTo(1);
+    Refusal r = refusal();
 
     try (LogCapture logs = new LogCapture(Recorder.class)) {
       // The same log id again: the store refuses the transaction while that entry exists.
-      recorder.add(List.of(attempt(second, logId, 200, PayloadState.delivered, now, now)));
+      addRefused(r);
       soon().until(() -> logs.messages().stream().anyMatch(m -> m.contains("failed, retrying")));
-      assertThat(payloads(refused, PayloadState.in_flight)).isEqualTo(1);
+      assertThat(payloads(r.refused(), PayloadState.in_flight)).isEqualTo(1);
       assertThat(commits).isEmpty();
 
       // The entry in the way goes; the next try is taken.
-      assertThat(store.deleteWebhook(account.id(), recorded)).isTrue();
+      assertThat(store.deleteWebhook(account.id(), r.recorded())).isTrue();
       assertThat(nextCommit()).isEqualTo(1);
     }
-    assertThat(payloads(refused, PayloadState.delivered)).isEqualTo(1);
-    assertThat(log(refused)).extracting(LogEntry::id).containsExactly(logId);
+    assertThat(payloads(r.refused(), PayloadState.delivered)).isEqualTo(1);
+    assertThat(log(r.refused())).extracting(LogEntry::id).containsExactly(r.logId());
   }
 
   @Test
   void closingWhileTheStoreRefusesGivesUpTheCommitAndLeavesThePayloadLeased() throws Exception {
-    String recorded = webhook();
-    String refused = webhook();
-    List<Claim> claims = leased(1);
-    Claim first = of(claims, recorded);
-    Claim second = of(claims, refused);
-    start(Dispatcher.MAX_UNRECORDED);
-    String logId = Ids.LOG.next();
-    Instant now = clock.instant();
-    recorder.add(List.of(attempt(first, logId, 200, PayloadState.delivered, now, now)));
-    assertThat(nextCommit()).isEqualTo(1);
+    Refusal r = refusal();
 
     try (LogCapture logs = new LogCapture(Recorder.class)) {
-      recorder.add(List.of(attempt(second, logId, 200, PayloadState.delivered, now, now)));
+      addRefused(r);
       soon().until(() -> logs.messages().stream().anyMatch(m -> m.contains("failed, retrying")));
 
       recorder.close();
@@ -354,8 +316,33 @@ class RecorderTest {
           .anyMatch(m -> m.contains("could not record 1 attempts at shutdown"));
     }
     // Its lease ends and it is sent again: the attempt that was not recorded did not happen.
-    assertThat(payloads(refused, PayloadState.in_flight)).isEqualTo(1);
-    assertThat(log(refused)).isEmpty();
+    assertThat(payloads(r.refused(), PayloadState.in_flight)).isEqualTo(1);
+    assertThat(log(r.refused())).isEmpty();
+  }
+
+  /**
+   * Two webhooks' payloads leased, the first's attempt recorded under {@code logId}. {@link
+   * #addRefused} adds the second's under the same log id, which the store refuses while the first
+   * entry exists.
+   */
+  private record Refusal(String recorded, String refused, Claim second, String logId) {}
+
+  private void addRefused(Refusal r) {
+    Instant now = clock.instant();
+    recorder.add(List.of(attempt(r.second(), r.logId(), 200, PayloadState.delivered, now, now)));
+  }
+
+  private Refusal refusal() throws Exception {
+    String recorded = webhook();
+    String refused = webhook();
+    List<Claim> claims = leased(1);
+    start(Dispatcher.MAX_UNRECORDED);
+    String logId = Ids.LOG.next();
+    Instant now = clock.instant();
+    recorder.add(
+        List.of(attempt(of(claims, recorded), logId, 200, PayloadState.delivered, now, now)));
+    assertThat(nextCommit()).isEqualTo(1);
+    return new Refusal(recorded, refused, of(claims, refused), logId);
   }
 
   @Test

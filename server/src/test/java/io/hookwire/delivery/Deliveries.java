@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hookwire.core.EventType;
+import io.hookwire.core.NewEvent;
 import io.hookwire.core.PayloadState;
 import io.hookwire.core.Webhook;
 import io.hookwire.core.WebhookRow;
@@ -14,6 +15,7 @@ import io.hookwire.testing.RecordingReceiver.Received;
 import io.hookwire.testing.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /** What the delivery tests do again and again: create webhooks, publish, read what arrived. */
 final class Deliveries {
@@ -160,5 +163,16 @@ final class Deliveries {
             Optional.empty(),
             Optional.empty()));
     return id;
+  }
+
+  /** Publishes {@code events} newLead events straight to the store: {"n":0}, {"n":1}, … */
+  static void publishToStore(Store store, String accountId, int events, Instant at) {
+    store.publish(
+        accountId,
+        IntStream.range(0, events)
+            .mapToObj(n -> new NewEvent(EventType.newLead, "{\"n\":" + n + "}", Optional.empty()))
+            .toList(),
+        at,
+        Duration.ofHours(1));
   }
 }

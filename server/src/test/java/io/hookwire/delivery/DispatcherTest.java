@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.hookwire.core.Account;
-import io.hookwire.core.EventType;
 import io.hookwire.core.Ids;
-import io.hookwire.core.NewEvent;
 import io.hookwire.core.PayloadState;
 import io.hookwire.core.RetrySchedule;
 import io.hookwire.security.ApiKeys;
@@ -26,7 +24,6 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -124,13 +121,7 @@ class DispatcherTest {
 
   /** Stored pending, as a publish past the lanes' room leaves them: the claim finds them. */
   private void publish(int events) {
-    store.publish(
-        account.id(),
-        IntStream.range(0, events)
-            .mapToObj(n -> new NewEvent(EventType.newLead, "{\"n\":" + n + "}", Optional.empty()))
-            .toList(),
-        clock.instant(),
-        Duration.ofHours(1));
+    Deliveries.publishToStore(store, account.id(), events, clock.instant());
   }
 
   private long payloads(String webhookId, PayloadState state) {

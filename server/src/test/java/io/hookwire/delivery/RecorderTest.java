@@ -6,10 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.hookwire.core.Account;
 import io.hookwire.core.AttemptRecord;
 import io.hookwire.core.Claim;
-import io.hookwire.core.EventType;
 import io.hookwire.core.Ids;
 import io.hookwire.core.LogEntry;
-import io.hookwire.core.NewEvent;
 import io.hookwire.core.PayloadState;
 import io.hookwire.security.ApiKeys;
 import io.hookwire.store.Store;
@@ -28,7 +26,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.IntStream;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -116,13 +113,7 @@ class RecorderTest {
 
   /** Publishes {@code events} events and leases their payloads, as the dispatcher's claim does. */
   private List<Claim> leased(int events) {
-    store.publish(
-        account.id(),
-        IntStream.range(0, events)
-            .mapToObj(n -> new NewEvent(EventType.newLead, "{\"n\":" + n + "}", Optional.empty()))
-            .toList(),
-        clock.instant(),
-        Duration.ofHours(1));
+    Deliveries.publishToStore(store, account.id(), events, clock.instant());
     return claim();
   }
 

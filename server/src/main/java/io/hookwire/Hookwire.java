@@ -10,6 +10,7 @@ import io.hookwire.delivery.Intake;
 import io.hookwire.delivery.OkHttpSender;
 import io.hookwire.security.SecretBox;
 import io.hookwire.security.TargetPolicy;
+import io.hookwire.service.AdminSessions;
 import io.hookwire.service.Auth;
 import io.hookwire.service.Events;
 import io.hookwire.service.Webhooks;
@@ -114,6 +115,7 @@ public final class Hookwire implements AutoCloseable {
             metrics);
     Events events = new Events(intake, config.maxEventBytes());
     Auth auth = new Auth(store, config.failedAuthLimit());
+    AdminSessions sessions = new AdminSessions(store, auth, secrets, b.clock);
     Api api =
         new Api(
             auth,
@@ -143,7 +145,8 @@ public final class Hookwire implements AutoCloseable {
                       ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                           .result(metrics.scrape()));
               api.register(cfg);
-              new AdminUi(auth, webhooks, secrets.derive("hookwire/ui/sign-in-form"), b.clock)
+              new AdminUi(
+                      auth, sessions, webhooks, secrets.derive("hookwire/ui/sign-in-form"), b.clock)
                   .register(cfg);
             });
     javalin.start();

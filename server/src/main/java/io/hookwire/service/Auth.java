@@ -91,7 +91,15 @@ public final class Auth {
       // Not an id at all (PostgreSQL would even refuse some, such as a NUL): no account has it.
       return Optional.empty();
     }
-    String presented = ApiKeys.hash(apiKey);
+    return authenticateHash(accountId, ApiKeys.hash(apiKey));
+  }
+
+  /**
+   * The account whose API key has the hash {@code presented}, or empty; decided as {@link
+   * #authenticate} decides for the key itself, with the same cache. An admin session asks this of
+   * the key it signed in with, on every request.
+   */
+  Optional<Account> authenticateHash(String accountId, String presented) {
     Cached cached = cache.get(accountId);
     if (cached != null
         && isFresh(cached)

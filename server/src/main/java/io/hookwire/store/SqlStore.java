@@ -982,6 +982,147 @@ abstract class SqlStore implements Store {
         });
   }
 
+  // Admin sessions
+
+  @Override
+  public void startAdminSession(
+      StoredSession session, Instant idleBefore, Instant startedBefore, int perAccount) {
+    useWrite(
+        h -> {
+          // Every account's expired sessions (sign-ins are rare and the table is small), and
+          // this account's least recently seen beyond the bound.
+          h.createUpdate(
+                  """
+                  DELETE FROM admin_session
+                  WHERE last_seen <= :idle OR started <= :started
+                    OR (account_id = :account AND id_hash NOT IN (
+                      SELECT id_hash FROM admin_session WHERE account_id = :account
+                      ORDER BY last_seen DESC, id_hash LIMIT :keep))""")
+              .bind("idle", idleBefore.toEpochMilli())
+              .bind("started", startedBefore.toEpochMilli())
+              .bind("account", session.accountId())
+              .bind("keep", perAccount - 1)
+              .execute();
+          h.createUpdate(
+                  """
+                  INSERT INTO admin_session (id_hash, account_id, api_key_hash, csrf_token,
+                    started, last_seen)
+                  VALUES (?, ?, ?, ?, ?, ?)""")
+              .bind(0, session.idHash())
+              .bind(1, session.accountId())
+              .bind(2, session.apiKeyHash())
+              .bind(3, session.csrfToken())
+              .bind(4, session.started().toEpochMilli())
+              .bind(5, session.lastSeen().toEpochMilli())
+              .execute();
+        });
+  }
+
+  @Override
+  public Optional<StoredSession> findAdminSession(String idHash) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    """
+                    SELECT id_hash, account_id, api_key_hash, csrf_token, started, last_seen,
+                      notice_error, notice_text, secret_webhook_id, secret_sealed, secret_rotated
+                    FROM admin_session WHERE id_hash = ?""")
+                .bind(0, idHash)
+                .map((rs, ctx) -> storedSession(rs))
+                .findOne());
+  }
+
+  private static StoredSession storedSession(ResultSet rs) throws SQLException {
+    String noticeText = rs.getString("notice_text");
+    String sealed = rs.getString("secret_sealed");
+    return new StoredSession(
+        rs.getString("id_hash"),
+        rs.getString("account_id"),
+        rs.getString("api_key_hash"),
+        rs.getString("csrf_token"),
+        instant(rs, "started"),
+        instant(rs, "last_seen"),
+        noticeText == null
+            ? Optional.empty()
+            : Optional.of(new StoredSession.Notice(rs.getInt("notice_error") == 1, noticeText)),
+        sealed == null
+            ? Optional.empty()
+            : Optional.of(
+                new StoredSession.SealedSecret(
+                    rs.getString("secret_webhook_id"), sealed, rs.getInt("secret_rotated") == 1)));
+  }
+
+  @Override
+  public void touchAdminSession(String idHash, Instant at) {
+    changeAdminSession(
+        "UPDATE admin_session SET last_seen = ? WHERE id_hash = ? AND last_seen < ?",
+        at.toEpochMilli(),
+        idHash,
+        at.toEpochMilli());
+  }
+
+  @Override
+  public void setAdminSessionNotice(String idHash, StoredSession.Notice notice) {
+    changeAdminSession(
+        "UPDATE admin_session SET notice_error = ?, notice_text = ? WHERE id_hash = ?",
+        notice.error() ? 1 : 0,
+        notice.text(),
+        idHash);
+  }
+
+  @Override
+  public boolean takeAdminSessionNotice(String idHash, StoredSession.Notice notice) {
+    return changeAdminSession(
+            """
+            UPDATE admin_session SET notice_error = NULL, notice_text = NULL
+            WHERE id_hash = ? AND notice_error = ? AND notice_text = ?""",
+            idHash,
+            notice.error() ? 1 : 0,
+            notice.text())
+        == 1;
+  }
+
+  @Override
+  public void setAdminSessionSecret(String idHash, StoredSession.SealedSecret secret) {
+    changeAdminSession(
+        """
+        UPDATE admin_session SET secret_webhook_id = ?, secret_sealed = ?, secret_rotated = ?
+        WHERE id_hash = ?""",
+        secret.webhookId(),
+        secret.sealed(),
+        secret.rotated() ? 1 : 0,
+        idHash);
+  }
+
+  @Override
+  public boolean takeAdminSessionSecret(String idHash, String sealed) {
+    return changeAdminSession(
+            """
+            UPDATE admin_session
+            SET secret_webhook_id = NULL, secret_sealed = NULL, secret_rotated = NULL
+            WHERE id_hash = ? AND secret_sealed = ?""",
+            idHash,
+            sealed)
+        == 1;
+  }
+
+  @Override
+  public void deleteAdminSession(String idHash) {
+    changeAdminSession("DELETE FROM admin_session WHERE id_hash = ?", idHash);
+  }
+
+  /** Runs one statement on one session's row; the number of rows it changed. */
+  private int changeAdminSession(String sql, Object... values) {
+    return write(
+        h -> {
+          var update = h.createUpdate(sql);
+          for (int i = 0; i < values.length; i++) {
+            update.bind(i, values[i]);
+          }
+          return update.execute();
+        });
+  }
+
   // Log
 
   @Override

@@ -21,7 +21,7 @@ import java.util.Optional;
 /**
  * Everything Hookwire keeps. Two implementations, {@link SqliteStore} and {@link PostgresStore},
  * pass one contract suite. Every call names its account: no method reads across accounts except the
- * dispatcher's {@link #claim} and {@link #record}.
+ * dispatcher's {@link #claim} and {@link #record}, and the admin sessions', which a cookie names.
  */
 public interface Store extends AutoCloseable {
 
@@ -133,6 +133,43 @@ public interface Store extends AutoCloseable {
   // Log
 
   Page<LogEntry> log(String accountId, String webhookId, int page, int count);
+
+  // Admin sessions
+
+  /**
+   * Stores a new session. First deletes every account's expired sessions (last seen at or before
+   * {@code idleBefore}, or started at or before {@code startedBefore}) and the least recently seen
+   * of this account's beyond {@code perAccount - 1}, so the table holds live sessions only, a
+   * bounded number per account.
+   */
+  void startAdminSession(
+      StoredSession session, Instant idleBefore, Instant startedBefore, int perAccount);
+
+  /** The session whose token has this SHA-256, expired or not. */
+  Optional<StoredSession> findAdminSession(String idHash);
+
+  /** Moves the session's last-seen time to {@code at}, never back. */
+  void touchAdminSession(String idHash, Instant at);
+
+  /** Gives the session a notice, replacing any it had. */
+  void setAdminSessionNotice(String idHash, StoredSession.Notice notice);
+
+  /**
+   * Removes the session's notice if it is still {@code notice}: whether it was, and so is the
+   * caller's to show (once).
+   */
+  boolean takeAdminSessionNotice(String idHash, StoredSession.Notice notice);
+
+  /** Gives the session a Secret to show once, replacing any it had. */
+  void setAdminSessionSecret(String idHash, StoredSession.SealedSecret secret);
+
+  /**
+   * Removes the session's Secret if it is still the one sealed as {@code sealed}: whether it was,
+   * and so is the caller's to show (once).
+   */
+  boolean takeAdminSessionSecret(String idHash, String sealed);
+
+  void deleteAdminSession(String idHash);
 
   // Nodes
 

@@ -4,6 +4,10 @@ import io.hookwire.core.LogEntry;
 import io.hookwire.core.Page;
 import io.hookwire.core.Webhook;
 import io.hookwire.core.WebhookRow;
+import io.hookwire.service.AdminSessions;
+import io.hookwire.service.AdminSessions.Notice;
+import io.hookwire.service.AdminSessions.OneTimeSecret;
+import io.hookwire.service.AdminSessions.Session;
 import io.hookwire.service.Auth;
 import io.hookwire.service.Input;
 import io.hookwire.service.ListWebhooks;
@@ -12,9 +16,6 @@ import io.hookwire.service.PageRequest;
 import io.hookwire.service.ValidationException;
 import io.hookwire.service.WebhookFields;
 import io.hookwire.service.Webhooks;
-import io.hookwire.ui.Sessions.Notice;
-import io.hookwire.ui.Sessions.OneTimeSecret;
-import io.hookwire.ui.Sessions.Session;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -62,7 +63,7 @@ public final class AdminUi {
 
   private final Auth auth;
   private final Webhooks webhooks;
-  private final Sessions sessions;
+  private final AdminSessions sessions;
   private final SignInTokens signInTokens;
   private final Assets assets;
   private final Templates templates;
@@ -71,10 +72,11 @@ public final class AdminUi {
    * @param formKey the key of the sign-in form's tokens, the same on every node (derived from the
    *     master key)
    */
-  public AdminUi(Auth auth, Webhooks webhooks, byte[] formKey, Clock clock) {
+  public AdminUi(
+      Auth auth, AdminSessions sessions, Webhooks webhooks, byte[] formKey, Clock clock) {
     this.auth = auth;
     this.webhooks = webhooks;
-    this.sessions = new Sessions(clock);
+    this.sessions = sessions;
     this.signInTokens = new SignInTokens(formKey, clock);
     this.assets = new Assets();
     this.templates = new Templates(assets);
@@ -180,8 +182,7 @@ public final class AdminUi {
       ctx.html(templates.signIn(accountId, Optional.of(new Notice(true, message)), fresh, next));
       return;
     }
-    Session session = sessions.start(accepted.account());
-    setCookie(ctx, SESSION_COOKIE, session.id, ROOT, false);
+    setCookie(ctx, SESSION_COOKIE, sessions.start(accepted.account(), apiKey), ROOT, false);
     setCookie(ctx, SIGN_IN_COOKIE, "", ROOT + "/sign-in", true);
     seeOther(ctx, next);
   }
@@ -222,14 +223,14 @@ public final class AdminUi {
             s,
             new Templates.ListView(
                 new Page<>(listed, found.total()), pageNumber, WEBHOOKS_PER_PAGE, name, event),
-            s.takeNotice()));
+            sessions.takeNotice(s)));
   }
 
   private void create(Context ctx, Session s) {
     Map<String, String> values = formValues(ctx, true);
     try {
       Webhooks.WithSecret created = webhooks.create(s.accountId(), fields(values));
-      s.secret(new OneTimeSecret(created.row().webhook().id(), created.secret(), false));
+      sessions.secret(s, new OneTimeSecret(created.row().webhook().id(), created.secret(), false));
       seeOther(ctx, Templates.webhookPath(created.row().webhook().id()) + "/secret");
     } catch (ValidationException e) {
       ctx.status(400).html(templates.newWebhook(s, new Templates.Form(values, e.errors())));
@@ -238,7 +239,7 @@ public final class AdminUi {
 
   private void edit(Context ctx, Session s) {
     WebhookRow row = webhooks.get(s.accountId(), ctx.pathParam("id"));
-    renderEdit(ctx, s, row, Templates.Form.of(row.webhook()), s.takeNotice());
+    renderEdit(ctx, s, row, Templates.Form.of(row.webhook()), sessions.takeNotice(s));
   }
 
   private void update(Context ctx, Session s) {
@@ -247,7 +248,7 @@ public final class AdminUi {
     Map<String, String> values = formValues(ctx, false);
     try {
       WebhookRow updated = webhooks.update(s.accountId(), id, fields(values));
-      s.notice(new Notice(false, "Saved “" + updated.webhook().name() + "”."));
+      sessions.notice(s, new Notice(false, "Saved “" + updated.webhook().name() + "”."));
       seeOther(ctx, ROOT + "/webhooks");
     } catch (ValidationException e) {
       ctx.status(400);
@@ -273,7 +274,8 @@ public final class AdminUi {
     long held = enabled ? webhooks.held(s.accountId(), id) : 0;
     WebhookRow row = webhooks.update(s.accountId(), id, WebhookFields.enabled(enabled));
     String name = row.webhook().name();
-    s.notice(
+    sessions.notice(
+        s,
         new Notice(
             false,
             enabled
@@ -292,13 +294,13 @@ public final class AdminUi {
   private void secret(Context ctx, Session s) {
     String id = ctx.pathParam("id");
     WebhookRow row = webhooks.get(s.accountId(), id);
-    ctx.html(templates.secret(s, row, s.takeSecret(id)));
+    ctx.html(templates.secret(s, row, sessions.takeSecret(s, id)));
   }
 
   private void rotate(Context ctx, Session s) {
     Webhooks.WithSecret rotated = webhooks.rotateSecret(s.accountId(), ctx.pathParam("id"));
     String id = rotated.row().webhook().id();
-    s.secret(new OneTimeSecret(id, rotated.secret(), true));
+    sessions.secret(s, new OneTimeSecret(id, rotated.secret(), true));
     seeOther(ctx, Templates.webhookPath(id) + "/secret");
   }
 
@@ -314,7 +316,7 @@ public final class AdminUi {
     String id = ctx.pathParam("id");
     Webhook w = webhooks.get(s.accountId(), id).webhook();
     webhooks.delete(s.accountId(), id);
-    s.notice(new Notice(false, "Deleted “" + w.name() + "”."));
+    sessions.notice(s, new Notice(false, "Deleted “" + w.name() + "”."));
     seeOther(ctx, ROOT + "/webhooks");
   }
 
@@ -332,13 +334,14 @@ public final class AdminUi {
             pageNumber,
             LOG_PER_PAGE,
             webhooks.failed(s.accountId(), id),
-            s.takeNotice()));
+            sessions.takeNotice(s)));
   }
 
   private void resend(Context ctx, Session s) {
     String id = ctx.pathParam("id");
     int resent = webhooks.resend(s.accountId(), id, Input.absent());
-    s.notice(
+    sessions.notice(
+        s,
         new Notice(
             false,
             resent == 0
@@ -361,21 +364,26 @@ public final class AdminUi {
   private Handler page(SignedIn handler) {
     return ctx -> {
       securityHeaders(ctx);
-      Optional<Session> session = session(ctx);
-      if (session.isEmpty()) {
-        String here = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
-        String next = next(here);
-        seeOther(
-            ctx,
-            ROOT
-                + "/sign-in"
-                + (next.equals(ROOT + "/webhooks")
-                    ? ""
-                    : "?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8)));
-        return;
-      }
-      run(ctx, session, () -> handler.handle(ctx, session.get()));
+      // The session is read from the store, which may fail too: an error page without it then.
+      run(ctx, Optional.empty(), () -> page(ctx, handler));
     };
+  }
+
+  private void page(Context ctx, SignedIn handler) {
+    Optional<Session> session = session(ctx);
+    if (session.isEmpty()) {
+      String here = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
+      String next = next(here);
+      seeOther(
+          ctx,
+          ROOT
+              + "/sign-in"
+              + (next.equals(ROOT + "/webhooks")
+                  ? ""
+                  : "?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8)));
+      return;
+    }
+    run(ctx, session, () -> handler.handle(ctx, session.get()));
   }
 
   /**
@@ -385,22 +393,26 @@ public final class AdminUi {
   private Handler action(SignedIn handler) {
     return ctx -> {
       securityHeaders(ctx);
-      Optional<Session> session = session(ctx);
-      if (session.isEmpty()) {
-        refuse(ctx, session, 403, "Your session has ended. Sign in again, then repeat the change.");
-        return;
-      }
-      if (!session.get().csrfMatches(formParam(ctx, "csrf"))) {
-        refuse(
-            ctx,
-            session,
-            403,
-            "This form was out of date or did not come from this site, so nothing was changed."
-                + " Go back, reload the page and try again.");
-        return;
-      }
-      run(ctx, session, () -> handler.handle(ctx, session.get()));
+      run(ctx, Optional.empty(), () -> action(ctx, handler));
     };
+  }
+
+  private void action(Context ctx, SignedIn handler) {
+    Optional<Session> session = session(ctx);
+    if (session.isEmpty()) {
+      refuse(ctx, session, 403, "Your session has ended. Sign in again, then repeat the change.");
+      return;
+    }
+    if (!session.get().csrfMatches(formParam(ctx, "csrf"))) {
+      refuse(
+          ctx,
+          session,
+          403,
+          "This form was out of date or did not come from this site, so nothing was changed."
+              + " Go back, reload the page and try again.");
+      return;
+    }
+    run(ctx, session, () -> handler.handle(ctx, session.get()));
   }
 
   private interface Body {

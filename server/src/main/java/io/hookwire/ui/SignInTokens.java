@@ -3,6 +3,7 @@ package io.hookwire.ui;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
@@ -21,6 +22,8 @@ final class SignInTokens {
 
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   private final SecretKeySpec key;
   private final Clock clock;
 
@@ -30,7 +33,9 @@ final class SignInTokens {
   }
 
   String issue() {
-    String body = Sessions.token() + "." + clock.instant().plus(VALID).getEpochSecond();
+    byte[] nonce = new byte[32];
+    RANDOM.nextBytes(nonce);
+    String body = B64.encodeToString(nonce) + "." + clock.instant().plus(VALID).getEpochSecond();
     return body + "." + mac(body);
   }
 

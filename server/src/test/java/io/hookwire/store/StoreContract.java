@@ -1089,6 +1089,107 @@ abstract class StoreContract {
     assertThat(store.log(account.id(), id(other), 0, 20).total()).isZero();
   }
 
+  // Admin sessions
+
+  @Test
+  void adminSessionIsFoundByItsIdHashWithWhatItWasGiven() {
+    Account account = account();
+    StoredSession started = session(account, "a", T0);
+    startSession(started);
+
+    assertThat(store.findAdminSession("a")).contains(started);
+    assertThat(store.findAdminSession("b")).isEmpty();
+
+    var notice = new StoredSession.Notice(true, "Nothing was changed.");
+    var secret = new StoredSession.SealedSecret("0WA000000000001", "v1:sealed", true);
+    store.setAdminSessionNotice("a", notice);
+    store.setAdminSessionSecret("a", secret);
+    assertThat(store.findAdminSession("a").orElseThrow())
+        .extracting(StoredSession::notice, StoredSession::secret)
+        .containsExactly(Optional.of(notice), Optional.of(secret));
+
+    store.deleteAdminSession("a");
+    assertThat(store.findAdminSession("a")).isEmpty();
+  }
+
+  @Test
+  void adminSessionsLastSeenMovesOnlyForward() {
+    startSession(session(account(), "a", T0));
+
+    store.touchAdminSession("a", T0.plusSeconds(60));
+    store.touchAdminSession("a", T0.plusSeconds(30));
+
+    assertThat(store.findAdminSession("a").orElseThrow().lastSeen()).isEqualTo(T0.plusSeconds(60));
+  }
+
+  @Test
+  void noticeAndSecretAreTakenOnceAndOnlyAsTheyWereRead() {
+    startSession(session(account(), "a", T0));
+    var saved = new StoredSession.Notice(false, "Saved.");
+    store.setAdminSessionNotice("a", saved);
+    store.setAdminSessionSecret(
+        "a", new StoredSession.SealedSecret("0WA000000000001", "v1:first", false));
+    // Replaced after it was read: the later one is not the reader's to take.
+    store.setAdminSessionSecret(
+        "a", new StoredSession.SealedSecret("0WA000000000001", "v1:second", true));
+
+    assertThat(store.takeAdminSessionNotice("a", new StoredSession.Notice(true, "Saved.")))
+        .isFalse();
+    assertThat(store.takeAdminSessionNotice("a", saved)).isTrue();
+    assertThat(store.takeAdminSessionNotice("a", saved)).isFalse();
+    assertThat(store.takeAdminSessionSecret("a", "v1:first")).isFalse();
+    assertThat(store.takeAdminSessionSecret("a", "v1:second")).isTrue();
+    assertThat(store.takeAdminSessionSecret("a", "v1:second")).isFalse();
+    assertThat(store.findAdminSession("a").orElseThrow())
+        .extracting(StoredSession::notice, StoredSession::secret)
+        .containsExactly(Optional.empty(), Optional.empty());
+  }
+
+  @Test
+  void startingASessionDeletesExpiredOnesAndTheAccountsLeastRecentlySeenBeyondTheBound() {
+    Account acme = account();
+    Account other = account();
+    Instant now = T0.plus(Duration.ofHours(13));
+    // Other's: one idle too long, one too old though seen a second ago, one live.
+    startSession(session(other, "idle", now.minus(Duration.ofMinutes(40))));
+    startSession(session(other, "old", T0));
+    store.touchAdminSession("old", now.minusSeconds(1));
+    startSession(session(other, "live", now.minusSeconds(1)));
+    // Acme's: three live ones, seen at different times.
+    for (int i = 0; i < 3; i++) {
+      startSession(session(acme, "acme" + i, now.minusSeconds(10 - i)));
+    }
+
+    store.startAdminSession(
+        session(acme, "new", now),
+        now.minus(Duration.ofMinutes(30)),
+        now.minus(Duration.ofHours(12)),
+        3);
+
+    assertThat(
+            List.of("idle", "old", "live", "acme0", "acme1", "acme2", "new").stream()
+                .filter(id -> store.findAdminSession(id).isPresent()))
+        .containsExactly("live", "acme1", "acme2", "new");
+  }
+
+  /** A session of {@code account}, started and last seen at {@code at}. */
+  static StoredSession session(Account account, String idHash, Instant at) {
+    return new StoredSession(
+        idHash,
+        account.id(),
+        ApiKeys.hash("key"),
+        "csrf-" + idHash,
+        at,
+        at,
+        Optional.empty(),
+        Optional.empty());
+  }
+
+  /** Starts a session, deleting none. */
+  void startSession(StoredSession session) {
+    store.startAdminSession(session, Instant.EPOCH, Instant.EPOCH, 1000);
+  }
+
   // Helpers
 
   Account account() {

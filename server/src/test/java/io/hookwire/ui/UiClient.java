@@ -44,11 +44,16 @@ final class UiClient {
   private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
 
   private final String baseUrl;
-  private final Map<String, Cookie> cookies = new ConcurrentHashMap<>();
+  private final Map<String, Cookie> cookies;
   private final OkHttpClient http;
 
   UiClient(String baseUrl) {
+    this(baseUrl, new ConcurrentHashMap<>());
+  }
+
+  private UiClient(String baseUrl, Map<String, Cookie> cookies) {
     this.baseUrl = baseUrl;
+    this.cookies = cookies;
     this.http =
         new OkHttpClient.Builder()
             .followRedirects(false)
@@ -72,6 +77,11 @@ final class UiClient {
                   }
                 })
             .build();
+  }
+
+  /** The same browser, its cookies shared, on another node behind the same address. */
+  UiClient on(String otherBaseUrl) {
+    return new UiClient(otherBaseUrl, cookies);
   }
 
   Page get(String path) {

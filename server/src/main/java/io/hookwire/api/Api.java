@@ -43,11 +43,12 @@ public final class Api {
   static final long SMALL_BODY = 64 * 1024;
 
   /**
-   * Large bodies one account may have read and parsed at once: half the cores, so one account
-   * sending 16 MB bodies as fast as it can leaves the other half to everyone else.
+   * Bytes of large bodies one account may have being read and parsed at once, in KiB: one largest
+   * batch. A producer's ordinary batches (a few hundred KB) are parsed side by side; an account
+   * sending 16 MB bodies as fast as it can has one parsed at a time, one core of the server, and
+   * the others keep the rest. A body of unknown length (chunked) takes the whole budget.
    */
-  static final int LARGE_BODIES_PER_ACCOUNT =
-      Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+  static final int LARGE_BODY_KIB_PER_ACCOUNT = (int) (EVENTS_BODY_LIMIT / 1024);
 
   private final Auth auth;
   private final Webhooks webhooks;
@@ -278,8 +279,9 @@ public final class Api {
   /**
    * Reads the body within {@code limit} and parses it. A body declared larger is refused before a
    * byte of it is read; one that streams past the limit is refused at the limit. A large body (or
-   * one of unknown length) is read and parsed holding one of its account's permits, so no account
-   * can take all of the server's parsing while others wait.
+   * one of unknown length) is read and parsed holding its size in its account's budget ({@link
+   * #LARGE_BODY_KIB_PER_ACCOUNT}), so no account can take all of the server's parsing while others
+   * wait.
    */
   private <T> T parsed(Context ctx, long limit, Function<byte[], T> parse) {
     long declared = ctx.req().getContentLengthLong();
@@ -293,11 +295,15 @@ public final class Api {
         !large
             ? null
             : largeBodies.computeIfAbsent(
-                id(ctx), account -> new Semaphore(LARGE_BODIES_PER_ACCOUNT, true));
-    if (permits != null && !permits.tryAcquire()) {
+                id(ctx), account -> new Semaphore(LARGE_BODY_KIB_PER_ACCOUNT, true));
+    int kib =
+        declared < 0
+            ? LARGE_BODY_KIB_PER_ACCOUNT
+            : (int) Math.min(LARGE_BODY_KIB_PER_ACCOUNT, (declared + 1023) / 1024);
+    if (permits != null && !permits.tryAcquire(kib)) {
       waitingBodies.incrementAndGet();
       try {
-        permits.acquireUninterruptibly();
+        permits.acquireUninterruptibly(kib);
       } finally {
         waitingBodies.decrementAndGet();
       }
@@ -319,7 +325,7 @@ public final class Api {
     } finally {
       if (permits != null) {
         largeBodiesRead.decrementAndGet();
-        permits.release();
+        permits.release(kib);
       }
     }
   }

@@ -16,7 +16,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -84,18 +83,13 @@ class BodyLimitsTest {
 
   @Test
   void anAccountsLargeBodiesWaitForEachOtherButNotForAnotherAccounts() throws Exception {
-    List<Raw> stalled = new ArrayList<>();
-    try {
-      // The account's permits, each held by a body that has started and stalls.
-      for (int i = 0; i < Api.LARGE_BODIES_PER_ACCOUNT; i++) {
-        Raw r = new Raw(server.accountId, server.apiKey);
-        r.head("POST", "/v2/events", "application/json", "Transfer-Encoding: chunked");
-        r.chunk("[");
-        stalled.add(r);
-      }
+    // A body of unknown length takes the account's whole budget: it has started and stalls.
+    try (Raw stalled = new Raw(server.accountId, server.apiKey)) {
+      stalled.head("POST", "/v2/events", "application/json", "Transfer-Encoding: chunked");
+      stalled.chunk("[");
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> gauge("hookwire_request_bodies_large") == Api.LARGE_BODIES_PER_ACCOUNT);
+          .until(() -> gauge("hookwire_request_bodies_large") == 1);
       CompletableFuture<Integer> sameAccount = largeBatch(server.accountId, server.apiKey);
       await()
           .atMost(Duration.ofSeconds(30))
@@ -105,17 +99,29 @@ class BodyLimitsTest {
       assertThat(gauge("hookwire_request_bodies_waiting")).isEqualTo(1);
       assertThat(sameAccount).isNotDone();
 
-      for (Raw r : stalled) {
-        r.chunk("{\"event\":\"newLead\"}]");
-        r.endChunks();
-        assertThat(r.status()).isEqualTo(200);
-      }
+      stalled.chunk("{\"event\":\"newLead\"}]");
+      stalled.endChunks();
+      assertThat(stalled.status()).isEqualTo(200);
       assertThat(sameAccount.get()).isEqualTo(200);
       assertThat(gauge("hookwire_request_bodies_waiting")).isZero();
-    } finally {
-      for (Raw r : stalled) {
-        r.close();
+    }
+  }
+
+  @Test
+  void anAccountsOrdinaryBatchesAreReadSideBySide() throws Exception {
+    // Two batches of 300 KB, declared and started: within one account's budget at once.
+    try (Raw first = new Raw(server.accountId, server.apiKey);
+        Raw second = new Raw(server.accountId, server.apiKey)) {
+      for (Raw r : List.of(first, second)) {
+        r.head("POST", "/v2/events", "application/json", "Content-Length: " + 300 * 1024);
+        r.out.write('[');
+        r.out.flush();
       }
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> gauge("hookwire_request_bodies_large") == 2);
+      assertThat(gauge("hookwire_request_bodies_waiting")).isZero();
     }
   }
 

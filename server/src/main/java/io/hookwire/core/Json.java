@@ -15,9 +15,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The one Jackson mapper: strict on input, so bad JSON is refused, never a guess. */
 public final class Json {
+  private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '(.*?)'");
+
   /** Deeper documents are an attack, not an event. */
   private static final int MAX_NESTING = 64;
 
@@ -26,7 +30,9 @@ public final class Json {
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .disable(JsonParser.Feature.ALLOW_COMMENTS)
           // {"a":1,"a":2} means different things to different parsers: refused, not guessed.
-          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          // Checked as the tree is built (the map's put tells), not by the parser, which keeps a
+          // set of names per object.
+          .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
           .build();
 
   static {
@@ -86,8 +92,9 @@ public final class Json {
       return "malformed JSON: it ends before it is complete";
     }
     String reason = String.valueOf(e.getOriginalMessage());
-    if (reason.startsWith("Duplicate field ")) {
-      reason = "duplicate key " + reason.substring("Duplicate field ".length()).replace('\'', '"');
+    Matcher duplicate = DUPLICATE.matcher(reason);
+    if (duplicate.lookingAt()) {
+      reason = "duplicate key \"" + duplicate.group(1) + "\"";
     }
     // Jackson appends where an unclosed value started, with a description of its source.
     for (String cut : List.of(" (start marker at", "\n", " at [Source")) {

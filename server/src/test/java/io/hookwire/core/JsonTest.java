@@ -24,7 +24,7 @@ class JsonTest {
   @Test
   void aDuplicateKeyIsRefusedByName() {
     assertThat(message("{\"a\":1,\n\"a\":2}"))
-        .isEqualTo("malformed JSON at line 2, column 4: duplicate key \"a\"");
+        .isEqualTo("malformed JSON at line 2, column 5: duplicate key \"a\"");
   }
 
   @Test

@@ -158,8 +158,15 @@ abstract class SqlStore implements Store {
   /** Appended to a SELECT of one row that the transaction goes on to change. */
   abstract String lockRow();
 
-  /** Appended to a SELECT of a row that must not change until the transaction ends. */
-  abstract String lockShared();
+  /**
+   * Held until the transaction ends, beside other publishes: an enable of the webhook waits for it,
+   * and it waits for an enable in progress (see {@link #excludePublishes}). Nothing where one
+   * writer runs at a time.
+   */
+  abstract void sharePublishLock(Handle h, String webhookId);
+
+  /** Taken by an enable: waits for the publishes holding {@link #sharePublishLock}. */
+  abstract void excludePublishes(Handle h, String webhookId);
 
   /**
    * Lets the transaction of {@code h} commit without waiting for its WAL to reach the disk, where
@@ -370,6 +377,9 @@ abstract class SqlStore implements Store {
           .bind(1, webhookId)
           .execute();
     } else if (c.enabled().equals(Optional.of(true))) {
+      // After every publish that found it disabled has committed, so their held payloads are
+      // released here; publishes from now on wait for this commit and find it enabled.
+      excludePublishes(h, webhookId);
       // Due at their creation time: the dispatcher takes the oldest first. Each gets a
       // fresh retry schedule, as if published now.
       h.createUpdate(
@@ -529,8 +539,8 @@ abstract class SqlStore implements Store {
             String payloadId = Ids.PAYLOAD.next();
             PayloadState state;
             // The subscription cache may say disabled while an enable commits: asked again in
-            // this transaction, waiting for an enable in progress, so a payload is never held
-            // for a webhook that is enabled (its release would not have seen it).
+            // this transaction, in step with enables, so a payload is never held for a webhook
+            // that is enabled (its release would not have seen it).
             boolean enabled =
                 s.enabled()
                     || enabledNow.computeIfAbsent(s.webhookId(), id -> isEnabled(h, accountId, id));
@@ -587,13 +597,13 @@ abstract class SqlStore implements Store {
   }
 
   /**
-   * Whether the webhook is enabled, read under a shared lock: an enable in progress (which holds
-   * the row from its start) is waited for, and its release of held payloads then runs after this
-   * transaction commits, or this transaction sees it enabled.
+   * Whether the webhook is enabled, read after {@link #sharePublishLock}: an enable in progress is
+   * waited for, and one that starts later waits for this transaction, whose held payloads its
+   * release then sees.
    */
   private boolean isEnabled(Handle h, String accountId, String webhookId) {
-    return h.createQuery(
-            "SELECT is_enabled FROM webhook WHERE account_id = ? AND id = ? " + lockShared())
+    sharePublishLock(h, webhookId);
+    return h.createQuery("SELECT is_enabled FROM webhook WHERE account_id = ? AND id = ?")
         .bind(0, accountId)
         .bind(1, webhookId)
         .mapTo(Integer.class)

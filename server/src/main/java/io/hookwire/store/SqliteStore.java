@@ -141,10 +141,12 @@ public final class SqliteStore extends SqlStore {
     return "";
   }
 
+  /** One writer at a time: a publish and an enable never overlap. */
   @Override
-  String lockShared() {
-    return "";
-  }
+  void sharePublishLock(Handle h, String webhookId) {}
+
+  @Override
+  void excludePublishes(Handle h, String webhookId) {}
 
   @Override
   void commitWithoutFlush(Handle h) {

@@ -52,11 +52,11 @@ class PostgresStoreTest extends StoreContract {
     publish(account, EventType.newLead, T0); // held, and the subscription cache says disabled
 
     try (Connection enabling = DriverManager.getConnection(databaseUrl)) {
-      // An enable in progress, as updateWebhook does it: the row locked from the start, the
+      // An enable in progress, as updateWebhook does it: publishes to the webhook excluded, the
       // webhook enabled, what is held released, then the commit.
       enabling.setAutoCommit(false);
       try (Statement s = enabling.createStatement()) {
-        s.execute("SELECT 1 FROM webhook WHERE id = '" + id(hook) + "' FOR UPDATE");
+        s.execute("SELECT pg_advisory_xact_lock(hashtext('" + id(hook) + "'))");
         s.execute("UPDATE webhook SET is_enabled = 1 WHERE id = '" + id(hook) + "'");
         s.execute(
             "UPDATE payload SET state = 'pending', attempts = 0, due_at = created"

@@ -39,6 +39,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -314,6 +315,20 @@ public final class Bench {
         fanOut.ratioToFanOut1(),
         fanOut.leasedAtPublish() * 100);
 
+    startPhase("flood");
+    BenchReport.Flood flood = flood(settings.phase());
+    endPhase("flood");
+    say(
+        "another account during a flood of %,.1f MB batches (%.1f/s): p50 %.1f ms, p99 %.1f ms,"
+            + " max %.1f ms (p99 %.1f ms without the flood)",
+        flood.bodyBytes() / 1e6,
+        flood.bodiesPerSecond(),
+        flood.p50Millis(),
+        flood.p99Millis(),
+        flood.maxMillis(),
+        flood.quietP99Millis());
+
+    // Last: it closes the first node.
     BenchReport.RetryWakeUp retryWakeUp = null;
     if (settings.nodes() == 2) {
       startPhase("retryWakeUp");
@@ -362,6 +377,7 @@ public final class Bench {
         fanOut,
         drain,
         retryWakeUp,
+        flood,
         mem,
         checks(
             settings.databaseUrl().isPresent(),
@@ -372,6 +388,7 @@ public final class Bench {
             fanOut,
             drain,
             retryWakeUp,
+            flood,
             mem));
   }
 
@@ -558,6 +575,106 @@ public final class Bench {
    * benchmark's own process, whose 512 MB heap also holds the producer and the sink, from running
    * out of memory with tens of thousands of requests waiting when a server falls behind.
    */
+  /** Senders of the flood: more than one account's budget of large bodies lets parse at once. */
+  private static final int FLOOD_SENDERS = 4;
+
+  /** The flood's probe: another account's {@code GET /v2/me}, this many a second. */
+  private static final int PROBES_PER_SECOND = 50;
+
+  /**
+   * The stall one account's large bodies cost another (docs/operations.md, Abuse): a second account
+   * probes {@code GET /v2/me} open loop, first alone for a third of {@code duration}, then for
+   * {@code duration} while the benchmark's account sends batches just under the 16 MiB bound as
+   * fast as {@link #FLOOD_SENDERS} connections can. Each batch is parsed in full and refused (its
+   * events are of no known type), so nothing is stored and parsing is what is measured.
+   */
+  private BenchReport.Flood flood(Duration duration) {
+    String key = ApiKeys.generate();
+    Account other = store.createAccount("Benchmark, probe", ApiKeys.hash(key), Instant.now());
+    Publisher probe =
+        new Publisher("http://127.0.0.1:" + server.port(), other.id(), key, settings.dataBytes());
+    byte[] batch = floodBatch();
+    Histogram quiet = probe(probe, duration.dividedBy(3));
+    LongAdder sent = new LongAdder();
+    AtomicBoolean flooding = new AtomicBoolean(true);
+    AtomicReference<String> failure = new AtomicReference<>();
+    long start = clock.nanos();
+    Histogram loud;
+    try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < FLOOD_SENDERS; i++) {
+        senders.execute(
+            () -> {
+              try {
+                while (flooding.get()) {
+                  int status = publisher.post("/v2/events", batch);
+                  if (status != 400) {
+                    failure.compareAndSet(null, "a flood batch was answered " + status);
+                    return;
+                  }
+                  sent.increment();
+                }
+              } catch (RuntimeException e) {
+                failure.compareAndSet(null, "a flood batch failed: " + e.getMessage());
+              }
+            });
+      }
+      loud = probe(probe, duration);
+      flooding.set(false);
+    }
+    if (failure.get() != null) {
+      throw new IllegalStateException(failure.get());
+    }
+    double seconds = (clock.nanos() - start) / 1e9;
+    return new BenchReport.Flood(
+        batch.length,
+        FLOOD_SENDERS,
+        sent.sum() / seconds,
+        PROBES_PER_SECOND,
+        quiet.getValueAtPercentile(99) / 1e6,
+        loud.getValueAtPercentile(50) / 1e6,
+        loud.getValueAtPercentile(99) / 1e6,
+        loud.getMaxValue() / 1e6);
+  }
+
+  /** 1,000 events of 16 KB data each, of a type no webhook has: just under the 16 MiB bound. */
+  private static byte[] floodBatch() {
+    String data = "{\"note\":\"" + "x".repeat(16_000) + "\"}";
+    StringBuilder events = new StringBuilder("[");
+    for (int i = 0; i < 1_000; i++) {
+      events
+          .append(i == 0 ? "" : ",")
+          .append("{\"event\":\"flood\",\"data\":")
+          .append(data)
+          .append('}');
+    }
+    return events.append(']').toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** {@code GET /v2/me} at {@link #PROBES_PER_SECOND}, open loop: ns from due to answer. */
+  private Histogram probe(Publisher probe, Duration duration) {
+    Histogram h = new Histogram(3);
+    long count = Math.max(1, PROBES_PER_SECOND * duration.toMillis() / 1_000);
+    long start = clock.nanos() + 10_000_000L;
+    try (ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (long i = 0; i < count; i++) {
+        long due = start + i * 1_000_000_000L / PROBES_PER_SECOND;
+        long seq = i;
+        parkUntil(due);
+        requests.execute(
+            () -> {
+              int status = probe.me(seq);
+              if (status != 200) {
+                throw new IllegalStateException("GET /v2/me was answered " + status);
+              }
+              synchronized (h) {
+                h.recordValue(Math.max(0, clock.nanos() - due));
+              }
+            });
+      }
+    }
+    return h;
+  }
+
   private static final int MAX_PUBLISHES_IN_FLIGHT = 2_048;
 
   /**
@@ -761,6 +878,7 @@ public final class Bench {
       BenchReport.FanOut fanOut,
       BenchReport.BacklogDrain drain,
       BenchReport.RetryWakeUp retryWakeUp,
+      BenchReport.Flood flood,
       BenchReport.Memory mem) {
     double ingestTarget = postgres ? INGEST_TARGET_POSTGRES : INGEST_TARGET_SQLITE;
     List<BenchReport.Check> checks = new ArrayList<>();
@@ -822,6 +940,19 @@ public final class Bench {
                 "%,.0f payloads/s = %.2f of the sink limit",
                 drain.deliveriesPerSecond(), drain.ratioToSinkLimit()),
             drain.ratioToSinkLimit() >= 0.5));
+    checks.add(
+        new BenchReport.Check(
+            "another account while one floods",
+            "p99 <= 100 ms",
+            format(
+                "p99 %.1f ms, max %.1f ms (quiet: p99 %.1f ms), %d senders of %,.1f MB at %.1f/s",
+                flood.p99Millis(),
+                flood.maxMillis(),
+                flood.quietP99Millis(),
+                flood.senders(),
+                flood.bodyBytes() / 1e6,
+                flood.bodiesPerSecond()),
+            flood.p99Millis() <= 100));
     checks.add(
         new BenchReport.Check(
             "CPU per delivery, one webhook",

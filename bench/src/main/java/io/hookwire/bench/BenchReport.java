@@ -30,6 +30,7 @@ public record BenchReport(
     FanOut fanOut,
     BacklogDrain backlogDrain,
     RetryWakeUp retryWakeUp,
+    Flood flood,
     Memory memory,
     List<Check> checks) {
 
@@ -199,6 +200,23 @@ public record BenchReport(
    * @param peakRssMb the process's peak resident set (VmHWM), -1 where the kernel does not say
    * @param phases the same two heap peaks for each phase
    */
+  /**
+   * One account sends {@code senders} batches of {@code bodyBytes} (16 MB, each parsed in full,
+   * then refused: its events are of no known type, so nothing is stored) as fast as it can, while
+   * another account's {@code GET /v2/me}, offered at a fixed rate (open loop), measures what the
+   * flood costs everyone else: from when each was due to its answer, first without the flood
+   * ({@code quietP99Millis}), then with it.
+   */
+  public record Flood(
+      long bodyBytes,
+      int senders,
+      double bodiesPerSecond,
+      int probesPerSecond,
+      double quietP99Millis,
+      double p50Millis,
+      double p99Millis,
+      double maxMillis) {}
+
   public record Memory(
       long maxHeapMb,
       double peakHeapUsedMb,

@@ -213,6 +213,38 @@ final class Publisher implements AutoCloseable {
     json.writeEndObject();
   }
 
+  /** {@code POST path} with a JSON body, as this publisher's account; the answer's status. */
+  int post(String path, byte[] body) {
+    Request request =
+        new Request.Builder()
+            .url(baseUrl + path)
+            .header("Authorization", authorization)
+            .post(RequestBody.create(body, JSON))
+            .build();
+    try (Response response = client.newCall(request).execute()) {
+      response.body().bytes();
+      return response.code();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@code GET /v2/me}, on one of the single-publish clients; the answer's status. */
+  int me(long seq) {
+    Request request =
+        new Request.Builder()
+            .url(baseUrl + "/v2/me")
+            .header("Authorization", authorization)
+            .build();
+    try (Response response =
+        paced.get((int) Math.floorMod(seq, (long) PACED_CLIENTS)).newCall(request).execute()) {
+      response.body().bytes();
+      return response.code();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The server's metrics, in Prometheus' text format. */
   String metrics() {
     try (Response response =

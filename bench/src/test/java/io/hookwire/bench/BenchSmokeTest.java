@@ -154,20 +154,32 @@ class BenchSmokeTest {
       assertThat(retry.isNull()).as("no retry wake-up phase with one node").isTrue();
     }
 
+    JsonNode flood = r.path("flood");
+    assertThat(flood.path("bodyBytes").asLong())
+        .as("batches just under the 16 MiB bound")
+        .isBetween(15_000_000L, 16L * 1024 * 1024);
+    assertThat(flood.path("bodiesPerSecond").asDouble()).isPositive();
+    assertThat(flood.path("quietP99Millis").asDouble()).isPositive();
+    assertThat(flood.path("p99Millis").asDouble())
+        .isGreaterThanOrEqualTo(flood.path("p50Millis").asDouble());
+    assertThat(flood.path("maxMillis").asDouble())
+        .isGreaterThanOrEqualTo(flood.path("p99Millis").asDouble());
+
     JsonNode memory = r.path("memory");
     assertThat(memory.path("maxHeapMb").asLong()).as("the server's heap").isEqualTo(512);
     assertThat(memory.path("peakHeapUsedMb").asDouble())
         .as("from the server's collector log: a run this size collects at least once")
         .isPositive();
     assertThat(memory.path("peakRssMb").asDouble()).isPositive();
-    assertThat(memory.path("phases").size()).isEqualTo(twoNodes ? 8 : 7);
+    assertThat(memory.path("phases").size()).isEqualTo(twoNodes ? 9 : 8);
 
     assertThat(r.path("machine").path("cpus").asInt()).isPositive();
     assertThat(r.path("settings").path("nodes").asInt()).isEqualTo(twoNodes ? 2 : 1);
-    assertThat(r.path("checks").size()).isEqualTo(twoNodes ? 10 : 9);
+    assertThat(r.path("checks").size()).isEqualTo(twoNodes ? 11 : 10);
     assertThat(stdout.toString())
         .contains("sink limit", "delivery throughput", "backlog drain of 200", "fan-out 1 -> 5")
         .contains("single events offered at 300/s", "CPU per delivery")
+        .contains("another account while one floods")
         .contains("retry wake-up on the other node")
         .contains(out.toString());
     if (!twoNodes) {

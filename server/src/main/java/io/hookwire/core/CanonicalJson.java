@@ -27,50 +27,56 @@ public final class CanonicalJson {
 
   private CanonicalJson() {}
 
+  /** A number beyond what a double holds: JSON.parse makes it Infinity, JSON.stringify null. */
+  public static final class NotFinite extends IllegalArgumentException {
+    NotFinite() {
+      super("a number beyond the range of JSON numbers", null);
+    }
+  }
+
   public static String write(JsonNode node) {
     StringBuilder out = new StringBuilder(128);
-    write(node, out);
+    write(node, out, false);
     return out.toString();
   }
 
-  private static void write(JsonNode node, StringBuilder out) {
+  /**
+   * As {@link #write}, but refuses a number beyond what a double holds ({@code 1e400}), which
+   * JavaScript would turn into null: such data cannot be kept as sent.
+   *
+   * @throws NotFinite if {@code node} holds one
+   */
+  public static String writeFinite(JsonNode node) {
+    StringBuilder out = new StringBuilder(128);
+    write(node, out, true);
+    return out.toString();
+  }
+
+  private static void write(JsonNode node, StringBuilder out, boolean finite) {
     switch (node.getNodeType()) {
-      case OBJECT -> writeObject(node, out);
+      case OBJECT -> writeObject(node, out, finite);
       case ARRAY -> {
         out.append('[');
         for (int i = 0; i < node.size(); i++) {
           if (i > 0) out.append(',');
-          write(node.get(i), out);
+          write(node.get(i), out, finite);
         }
         out.append(']');
       }
       case STRING -> string(node.textValue(), out);
-      case NUMBER -> out.append(number(node.doubleValue()));
+      case NUMBER -> {
+        double value = node.doubleValue();
+        if (finite && !Double.isFinite(value)) {
+          throw new NotFinite();
+        }
+        out.append(number(value));
+      }
       case BOOLEAN -> out.append(node.booleanValue());
       default -> out.append("null");
     }
   }
 
-  /**
-   * Whether a number in {@code node} is beyond what a double holds ({@code 1e400}): JSON.parse
-   * makes it Infinity and JSON.stringify then writes null, so it cannot be kept as sent.
-   */
-  public static boolean hasNonFiniteNumber(JsonNode node) {
-    return switch (node.getNodeType()) {
-      case OBJECT, ARRAY -> {
-        for (JsonNode child : node) {
-          if (hasNonFiniteNumber(child)) {
-            yield true;
-          }
-        }
-        yield false;
-      }
-      case NUMBER -> !Double.isFinite(node.doubleValue());
-      default -> false;
-    };
-  }
-
-  private static void writeObject(JsonNode node, StringBuilder out) {
+  private static void writeObject(JsonNode node, StringBuilder out, boolean finite) {
     List<Map.Entry<String, JsonNode>> indices = new ArrayList<>();
     List<Map.Entry<String, JsonNode>> others = new ArrayList<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
@@ -86,7 +92,7 @@ public final class CanonicalJson {
         first = false;
         string(field.getKey(), out);
         out.append(':');
-        write(field.getValue(), out);
+        write(field.getValue(), out, finite);
       }
     }
     out.append('}');

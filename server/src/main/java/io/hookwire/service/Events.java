@@ -103,12 +103,13 @@ public final class Events {
       if (value != null && !value.isObject()) {
         errors.add(prefix + "data", "data must be a JSON object");
       } else if (value != null) {
-        if (CanonicalJson.hasNonFiniteNumber(value)) {
+        try {
+          data = CanonicalJson.writeFinite(value);
+        } catch (CanonicalJson.NotFinite e) {
           errors.add(
               prefix + "data",
               "data must not hold a number beyond the range of JSON numbers (about ±1.8e308)");
         }
-        data = CanonicalJson.write(value);
         if (data.getBytes(StandardCharsets.UTF_8).length > maxDataBytes) {
           errors.add(prefix + "data", "data must be at most " + maxDataBytes + " bytes");
         }
